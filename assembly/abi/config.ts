@@ -1,0 +1,24 @@
+// abi/config.ts: configuration keys the host sets with configSet(key, value) before init().
+// Mirrored in src/core/abi.ts. Defaults here are the core's; the host validates ranges first.
+export const enum Cfg {
+  Policy = 0,          // default overlap policy (Policy enum)
+  Checksum = 1,        // 0 off, 1 on, 2 auto
+  Midstream = 2,       // 1: pick up connections without a handshake
+  Depth = 3,           // stream depth per direction in bytes, 0 = unlimited
+  Memcap = 4,          // reassembly memcap in bytes (segment records + stored bytes)
+  MaxFlows = 5,        // flow memcap, in connections
+  HashBuckets = 6,     // flow hash buckets (rounded up to a power of two)
+  TimeoutNew = 7,      // seconds, handshake not complete
+  TimeoutEst = 8,      // seconds, established / closing
+  TimeoutClosed = 9,   // seconds, closed (FIN both ways or RST)
+  DeliverData = 10,    // 1: call onData/onGap for delivered bytes
+  Events = 11,         // 1: call onEvent
+  Directions = 12,     // bit 0: reassemble to-server, bit 1: to-client
+  FlushUnacked = 13,   // bytes of unacknowledged in-order data held before it is delivered anyway
+  DefragMemcap = 14,   // bytes held for IP fragment reassembly
+  DefragTimeout = 15,  // seconds
+  InputCap = 16,       // bytes of the input region
+  PortsAll = 17,       // 1: reassemble every port; 0: only ports set in the port bitmap
+  PolicyEntries = 18,  // number of host-os-policy entries written to the policy table
+  Count = 19,
+}

@@ -1,0 +1,115 @@
+// flow/table.ts: the connection table: chained hash over flow records in POOL_FLOW, keyed by the
+// 5-tuple (protocol is always TCP here) in either direction.
+// Entry:     flowLookup(): usize (sets flowDir), flowCreate(srcIsClient): usize, flowUnlink(f),
+//            flowFirst/flowNextInBucket for sweeps.
+// Owns:      the bucket array and the key fields of flow records (F_HASH_NEXT, F_C*/F_S*, F_FAMILY,
+//            F_CONN_ID). tcp/session.ts owns the rest of the record.
+// Hot path:  yes: one hash and a short chain walk per packet. The hash is symmetric (the same for
+//            both directions), so it can also pick a worker for a multi-instance run (flowHashOfPacket).
+// Limits:    pool at MaxFlows -> flowCreate returns 0; the caller prunes (flow/expiry.ts) and retries.
+
+import {
+  FLOW_SIZE, F_CADDR, F_CONN_ID, F_CPORT, F_FAMILY, F_FLAGS, F_HASH_NEXT, F_SADDR, F_SPORT, FF_V6,
+} from "../abi/layout";
+import { St } from "../abi/stats";
+import { POOL_FLOW, poolAlloc, poolFree, poolInit } from "../util/pool";
+import { statAdd } from "../util/cfg";
+import { arenaAlloc } from "../util/arena";
+import { DST_ADDR, SRC_ADDR, pktDport, pktFamily, pktSport } from "../decode/packet";
+
+let buckets: usize = 0;
+let bucketMask: u32 = 0;
+let nextConnId: u32 = 1;
+/** Direction of the last looked-up packet: 0 = client to server, 1 = server to client. */
+export let flowDir: i32 = 0;
+let lastHash: u32 = 0;
+
+export function flowInit(nBuckets: u32, maxFlows: u32): bool {
+  let n: u32 = 1;
+  while (n < nBuckets) n <<= 1;
+  buckets = arenaAlloc(<usize>n << 2);
+  if (buckets == 0) return false;
+  memory.fill(buckets, 0, <usize>n << 2);
+  bucketMask = n - 1;
+  poolInit(POOL_FLOW, FLOW_SIZE, maxFlows, 1024);
+  return true;
+}
+export function flowBucketCount(): u32 { return bucketMask + 1; }
+export function flowBucketBytes(): usize { return <usize>(bucketMask + 1) << 2; }
+
+// @ts-ignore: decorator
+@inline function mix(h: u32): u32 {
+  h ^= h >> 16; h *= 0x7feb352d; h ^= h >> 15; h *= 0x846ca68b; h ^= h >> 16;
+  return h;
+}
+// @ts-ignore: decorator
+@inline function endpointHash(addr: usize, port: u32): u32 {
+  return mix(load<u32>(addr) ^ mix(load<u32>(addr, 4) ^ mix(load<u32>(addr, 8) ^ mix(load<u32>(addr, 12) ^ port))));
+}
+
+/** Symmetric hash of the current packet's endpoints. */
+export function flowHashOfPacket(): u32 {
+  return endpointHash(SRC_ADDR, <u32>pktSport) + endpointHash(DST_ADDR, <u32>pktDport);
+}
+
+// @ts-ignore: decorator
+@inline function addrEq(a: usize, b: usize): bool {
+  return load<u64>(a) == load<u64>(b) && load<u64>(a, 8) == load<u64>(b, 8);
+}
+
+export function flowLookup(): usize {
+  const h = flowHashOfPacket();
+  lastHash = h;
+  let f = <usize>load<u32>(buckets + (<usize>(h & bucketMask) << 2));
+  const v6 = pktFamily == 6;
+  while (f != 0) {
+    if (((load<u8>(f, F_FLAGS) & FF_V6) != 0) == v6) {
+      const cp = <u32>load<u16>(f, F_CPORT), sp = <u32>load<u16>(f, F_SPORT);
+      if (cp == <u32>pktSport && sp == <u32>pktDport && addrEq(f + F_CADDR, SRC_ADDR) && addrEq(f + F_SADDR, DST_ADDR)) {
+        flowDir = 0; return f;
+      }
+      if (cp == <u32>pktDport && sp == <u32>pktSport && addrEq(f + F_CADDR, DST_ADDR) && addrEq(f + F_SADDR, SRC_ADDR)) {
+        flowDir = 1; return f;
+      }
+    }
+    f = <usize>load<u32>(f, F_HASH_NEXT);
+  }
+  return 0;
+}
+
+/** A new record for the current packet (after flowLookup), linked at the head of its bucket. */
+export function flowCreate(srcIsClient: bool): usize {
+  const f = poolAlloc(POOL_FLOW);
+  if (f == 0) return 0;
+  const ca = srcIsClient ? SRC_ADDR : DST_ADDR, sa = srcIsClient ? DST_ADDR : SRC_ADDR;
+  memory.copy(f + F_CADDR, ca, 16);
+  memory.copy(f + F_SADDR, sa, 16);
+  store<u16>(f, srcIsClient ? pktSport : pktDport, F_CPORT);
+  store<u16>(f, srcIsClient ? pktDport : pktSport, F_SPORT);
+  store<u8>(f, pktFamily, F_FAMILY);
+  if (pktFamily == 6) store<u8>(f, FF_V6, F_FLAGS);
+  store<u32>(f, nextConnId++, F_CONN_ID);
+  const b = buckets + (<usize>(lastHash & bucketMask) << 2);
+  store<u32>(f, load<u32>(b), F_HASH_NEXT);
+  store<u32>(b, <u32>f);
+  flowDir = srcIsClient ? 0 : 1;
+  statAdd(St.FlowsCreated, 1);
+  return f;
+}
+
+/** Removes f from its bucket and returns it to the pool. */
+export function flowUnlink(f: usize): void {
+  const h = endpointHash(f + F_CADDR, <u32>load<u16>(f, F_CPORT)) + endpointHash(f + F_SADDR, <u32>load<u16>(f, F_SPORT));
+  let link = buckets + (<usize>(h & bucketMask) << 2);
+  while (true) {
+    const cur = <usize>load<u32>(link);
+    if (cur == 0) break;
+    if (cur == f) { store<u32>(link, load<u32>(f, F_HASH_NEXT)); break; }
+    link = cur + F_HASH_NEXT;
+  }
+  poolFree(POOL_FLOW, f);
+  statAdd(St.FlowsEnded, 1);
+}
+
+/** First record of bucket i (sweeps walk every bucket's chain with F_HASH_NEXT). */
+export function flowBucketHead(i: u32): usize { return <usize>load<u32>(buckets + (<usize>i << 2)); }

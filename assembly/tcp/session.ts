@@ -1,0 +1,423 @@
+// tcp/session.ts: one TCP segment against its connection: handshake, sequence tracking, ACK-driven
+// delivery, FIN/RST, and hand-off of payload to reassembly.
+// Entry:     tcpHandleSegment() (reads decode/packet.ts), tcpRejectChecksum(), sessionEnd(f, reason)
+// Owns:      flow records except their key (flow/table.ts) and segment lists (reassembly/).
+// Hot path:  yes. A flat list of guard blocks, each with one comment (smoltcp process() style).
+// Delivery:  IDS semantics (Suricata): a direction's bytes are delivered once the peer acknowledges
+//            them, so a later overlapping segment can still win by policy until then; at connection end
+//            (both FINs acknowledged, a valid RST, timeout, end of input) everything left is delivered,
+//            holes as gaps. Unacknowledged in-order data beyond Cfg.FlushUnacked is delivered anyway
+//            (one-sided captures never see an ACK).
+
+import {
+  EP_SIZE, E_ACK_OFF, E_BASE_SEQ, E_DELIV_OFF, E_FIN_SEQ, E_FLAGS, E_MAX_END, E_NEXT_OFF, E_PKTS,
+  E_POLICY, E_WINDOW, E_WIRE_BYTES, E_WSCALE, EPF_ACK_SEEN, EPF_BASE, EPF_DEPTH, EPF_FIN, EPF_FIN_ACKED,
+  EPF_LOSSY, EPF_NO_REASM, EPF_RST, EPF_SEEN, EPF_SYN, EPF_TFO, EPF_WSCALE, F_CLOSER, F_EVENTS,
+  F_FIRST_TS, F_FLAGS, F_LAST_TS, F_STATE, FF_ENDED, FF_ESTABLISHED_SEEN, FF_MIDSTREAM, FF_REVERSED,
+  F_SADDR, F_CADDR, F_FAMILY, F_SPORT, ep,
+} from "../abi/layout";
+import { Ev } from "../abi/events";
+import { St } from "../abi/stats";
+import { Cfg } from "../abi/config";
+import { cfgGet, statAdd } from "../util/cfg";
+import { offsetToSeq, seqToOffset } from "../util/offset";
+import { seqAdd } from "../util/seq";
+import {
+  TH_ACK, TH_FIN, TH_RST, TH_SYN, pktAck, pktDport, pktFlags, pktPayload, pktPayloadLen, pktSeq,
+  pktSport, pktTfo, pktTs, pktWindow, pktWireLen, pktWscale, pktFragOverlap,
+} from "../decode/packet";
+import { flowCreate, flowDir, flowLookup, flowUnlink } from "../flow/table";
+import { flowMakeRoom } from "../flow/expiry";
+import { INS_DIFF, INS_NOMEM, segmentsClear, segmentsDeliver, segmentsInsert, deliverGap } from "../reassembly/segments";
+import { Policy } from "../reassembly/policy";
+import { TcpInput, TcpState, stateNext } from "./state";
+import { hostEvent, hostFlowEnd } from "../host";
+import { policyFor, reassembleDir } from "./filter";
+
+let midstream = true;
+let depth: u64 = 0;
+let flushUnacked: u64 = 4 << 20;
+const ACK_AHEAD_MAX: i64 = 1 << 30; // an ACK further than this beyond the data seen is invalid
+
+export function sessionInit(): void {
+  midstream = cfgGet(Cfg.Midstream) != 0;
+  depth = <u64>cfgGet(Cfg.Depth);
+  flushUnacked = <u64>cfgGet(Cfg.FlushUnacked);
+}
+
+/** Raise anomaly `ev` on flow f (once per flow in the record; every time to the host and counters). */
+export function raise(f: usize, dir: i32, ev: i32): void {
+  store<u64>(f, load<u64>(f, F_EVENTS) | (<u64>1 << <u64>ev), F_EVENTS);
+  statAdd(St.Events, 1);
+  hostEvent(f, dir, ev);
+}
+
+// @ts-ignore: decorator
+@inline function flags16(e: usize): u16 { return load<u16>(e, E_FLAGS); }
+// @ts-ignore: decorator
+@inline function setFlag(e: usize, fl: u16): void { store<u16>(e, load<u16>(e, E_FLAGS) | fl, E_FLAGS); }
+// @ts-ignore: decorator
+@inline function state(f: usize): i32 { return <i32>load<u8>(f, F_STATE); }
+
+function transition(f: usize, input: i32): void {
+  const s = stateNext(state(f), input);
+  store<u8>(f, <u8>s, F_STATE);
+  if (s == TcpState.Established) store<u8>(f, load<u8>(f, F_FLAGS) | FF_ESTABLISHED_SEEN, F_FLAGS);
+}
+
+/** Offset of `seq` in endpoint e's stream (signed: negative = before the stream start). */
+// @ts-ignore: decorator
+@inline function offsetOf(e: usize, seq: u32): i64 {
+  return seqToOffset(load<u32>(e, E_BASE_SEQ), load<u64>(e, E_MAX_END), seq);
+}
+
+/** Offset of the FIN of endpoint e, or u64 max if none. */
+function finOffset(e: usize): u64 {
+  if ((flags16(e) & EPF_FIN) == 0) return 0xffffffffffffffff;
+  const o = offsetOf(e, load<u32>(e, E_FIN_SEQ));
+  return o < 0 ? 0 : <u64>o;
+}
+
+// ---------------------------------------------------------------------------------------------
+export function tcpHandleSegment(): void {
+  const fl = pktFlags;
+  const syn = (fl & TH_SYN) != 0, ack = (fl & TH_ACK) != 0, fin = (fl & TH_FIN) != 0, rst = (fl & TH_RST) != 0;
+
+  // G1: flag combinations no stack accepts (SYN+FIN: Suricata #4569; SYN+RST): dropped
+  if ((syn && fin) || (syn && rst)) {
+    const f0 = flowLookup();
+    if (f0 != 0) raise(f0, flowDir, Ev.FinSyn);
+    statAdd(St.DecodeErrors, 1);
+    return;
+  }
+
+  // G2: find the connection; a SYN on a finished one is a new connection (port reuse, as tshark counts)
+  let f = flowLookup();
+  if (f != 0 && syn && !ack && isReusable(f)) { sessionEnd(f, 2 /* END_REUSE */); f = 0; }
+
+  // G3: no connection yet: a SYN opens one; anything else only when midstream pickup is on
+  if (f == 0) {
+    if (!syn && !midstream) { statAdd(St.IgnoredNoSession, 1); return; }
+    f = sessionCreate(syn, ack);
+    if (f == 0) return;
+  }
+  const dir = flowDir;
+  const e = ep(f, dir), peer = ep(f, dir ^ 1);
+  store<i64>(f, pktTs, F_LAST_TS);
+  store<u32>(e, load<u32>(e, E_PKTS) + 1, E_PKTS);
+  store<u64>(e, load<u64>(e, E_WIRE_BYTES) + pktWireLen, E_WIRE_BYTES);
+  setFlag(e, EPF_SEEN);
+  if (pktFragOverlap) raise(f, dir, Ev.FragOverlap);
+  if (!ack && pktAck != 0 && !syn) raise(f, dir, Ev.PktBrokenAck);
+
+  // G4: RST: honoured only when its sequence number is acceptable for the receiver's policy
+  if (rst) { handleRst(f, dir, e, peer); return; }
+
+  // G5: SYN and SYN-ACK set the initial sequence numbers (and may carry data: TFO)
+  if (syn) { if (!handleSyn(f, dir, e, peer, ack)) return; }
+
+  // G6: midstream: the first sequence number seen is offset 0 of this direction
+  if ((flags16(e) & EPF_BASE) == 0) {
+    store<u32>(e, pktSeq, E_BASE_SEQ);
+    setFlag(e, EPF_BASE);
+  }
+
+  // G7: a valid FIN from a closed connection's side, or data after close, changes nothing
+  if (state(f) == TcpState.Closed) { afterClose(f, dir, e); return; }
+
+  // G8: window as advertised by this side (applies to the peer's data)
+  if (!syn) store<u32>(e, pktWindow, E_WINDOW);
+
+  // G9: the ACK acknowledges the peer's data: deliver what it covers
+  if (ack) handleAck(f, dir, peer);
+
+  // G10: payload (SYN payload was handled in G5)
+  if (pktPayloadLen > 0 && !syn) handleData(f, dir, e, peer, pktSeq);
+
+  // G11: FIN
+  if (fin) handleFin(f, dir, e);
+
+  // G12: state machine for everything that is not a SYN/FIN/RST input
+  if (!syn && (ack || pktPayloadLen > 0)) {
+    if (state(f) == TcpState.SynRecv && dir == 1 && pktPayloadLen == 0) { /* server ACK: not the 3rd packet */ }
+    else if (state(f) < TcpState.Established) transition(f, TcpInput.Ack);
+  }
+  if (state(f) == TcpState.Closed) sessionFinish(f);
+}
+
+function isReusable(f: usize): bool {
+  const s = state(f);
+  if (s < TcpState.FinWait1 && s != TcpState.None) {
+    // a SYN with a different ISN after a RST-less established connection is a retransmission or evasion
+    return false;
+  }
+  if (s == TcpState.None) return false;
+  // a retransmitted SYN (same ISN as the connection's client) is not a new connection
+  const c = ep(f, 0);
+  if ((flags16(c) & EPF_SYN) != 0 && seqAdd(load<u32>(c, E_BASE_SEQ), 0xffffffff) == pktSeq && flowDir == 0) return false;
+  return true;
+}
+
+function sessionCreate(syn: bool, ack: bool): usize {
+  // who is the client: a SYN's sender; a SYN-ACK's receiver; else the first packet's sender unless its
+  // source port is a well-known (< 1024) port and the destination's is not
+  let srcIsClient = true;
+  if (syn) srcIsClient = !ack;
+  else if (<u32>pktSport < 1024 && <u32>pktDport >= 1024) srcIsClient = false;
+  let f = flowCreate(srcIsClient);
+  if (f == 0) {
+    flowMakeRoom();
+    f = flowLookup() != 0 ? 0 : flowCreate(srcIsClient); // lookup recomputes the bucket for the packet
+    if (f == 0) return 0;
+  }
+  store<i64>(f, pktTs, F_FIRST_TS);
+  store<i64>(f, pktTs, F_LAST_TS);
+  if (!syn) {
+    store<u8>(f, load<u8>(f, F_FLAGS) | FF_MIDSTREAM, F_FLAGS);
+    raise(f, flowDir, Ev.Midstream);
+  }
+  if (!srcIsClient && !(syn && ack)) store<u8>(f, load<u8>(f, F_FLAGS) | FF_REVERSED, F_FLAGS);
+  // per-direction policy: chosen by the receiving host's address (Suricata host-os-policy)
+  const fam = load<u8>(f, F_FAMILY);
+  store<u8>(ep(f, 0), <u8>policyFor(f + F_SADDR, fam), E_POLICY);
+  store<u8>(ep(f, 1), <u8>policyFor(f + F_CADDR, fam), E_POLICY);
+  const sp = <u32>load<u16>(f, F_SPORT);
+  if (!reassembleDir(0, sp)) setFlag(ep(f, 0), EPF_NO_REASM);
+  if (!reassembleDir(1, sp)) setFlag(ep(f, 1), EPF_NO_REASM);
+  return f;
+}
+
+function handleSyn(f: usize, dir: i32, e: usize, peer: usize, ack: bool): bool {
+  const st = state(f);
+  if ((flags16(e) & EPF_SYN) != 0) {
+    // a repeated SYN / SYN-ACK: same ISN = retransmission, different ISN = anomaly (ignored)
+    if (seqAdd(load<u32>(e, E_BASE_SEQ), 0xffffffff) != pktSeq) {
+      if (st >= TcpState.Established) raise(f, dir, ack ? Ev.EstSynackResendWithDiffSeq : Ev.EstSynResendDiffSeq);
+      else raise(f, dir, ack ? Ev.SynackResendWithDiffSeq : Ev.SynResendDiffSeqOnSynRecv);
+      return false;
+    }
+    if (ack) handleAck(f, dir, peer);
+    return true;
+  }
+  if ((flags16(e) & EPF_BASE) != 0 && st >= TcpState.Established) {
+    raise(f, dir, Ev.SynOnEstablished);
+    return false;
+  }
+  store<u32>(e, seqAdd(pktSeq, 1), E_BASE_SEQ);
+  setFlag(e, EPF_SYN | EPF_BASE);
+  if (pktWscale >= 0) { setFlag(e, EPF_WSCALE); store<u8>(e, <u8>pktWscale, E_WSCALE); }
+  if (ack) {
+    if (dir == 0) raise(f, dir, Ev.SynackInWrongDirection);
+    // the SYN-ACK must acknowledge exactly the client's SYN (and any SYN data it accepted)
+    if ((flags16(peer) & EPF_SYN) != 0) {
+      const acked = offsetOf(peer, pktAck);
+      if (acked < 0 || <u64>acked > load<u64>(peer, E_MAX_END)) raise(f, dir, Ev.SynackWithWrongAck);
+      else if ((flags16(peer) & EPF_TFO) != 0 && acked == 0) {
+        // the server took the SYN but not its data (no TFO): the client will send it again
+        raise(f, dir, Ev.SynackTfoDataIgnored);
+        dropUnacked(peer);
+      }
+    }
+    transition(f, TcpInput.SynAck);
+    handleAck(f, dir, peer);
+  } else {
+    transition(f, dir == 0 ? TcpInput.Syn : TcpInput.SynServer);
+  }
+  if (pktPayloadLen > 0) {
+    raise(f, dir, Ev.SynWithData);
+    setFlag(e, EPF_TFO);
+    handleData(f, dir, e, peer, seqAdd(pktSeq, 1));
+  }
+  return true;
+}
+
+/** Forget stored, undelivered data of e (SYN data the server refused). */
+function dropUnacked(e: usize): void {
+  segmentsClear(e);
+  const d = load<u64>(e, E_DELIV_OFF);
+  store<u64>(e, d, E_NEXT_OFF);
+  store<u64>(e, d, E_MAX_END);
+}
+
+function handleAck(f: usize, dir: i32, peer: usize): void {
+  if ((flags16(peer) & EPF_BASE) == 0) return;        // nothing seen from the peer yet
+  const a = offsetOf(peer, pktAck);
+  if (a < 0) return;                                  // acknowledges nothing of the stream
+  const maxEnd = <i64>load<u64>(peer, E_MAX_END);
+  if (a > maxEnd + ACK_AHEAD_MAX) { raise(f, dir, Ev.EstInvalidAck); return; }
+  const fo = finOffset(peer);
+  if (fo != 0xffffffffffffffff && <u64>a > fo && (flags16(peer) & EPF_FIN_ACKED) == 0) {
+    setFlag(peer, EPF_FIN_ACKED);
+    const closer = <i32>load<u8>(f, F_CLOSER) - 1;    // the FIN's sender is dir ^ 1
+    transition(f, closer == (dir ^ 1) ? TcpInput.AckFinA : TcpInput.AckFinB);
+  }
+  const ackOff = <u64>a;
+  if (ackOff > load<u64>(peer, E_ACK_OFF) || (flags16(peer) & EPF_ACK_SEEN) == 0) {
+    store<u64>(peer, ackOff, E_ACK_OFF);
+    setFlag(peer, EPF_ACK_SEEN);
+    if ((flags16(peer) & EPF_NO_REASM) == 0) segmentsDeliver(f, dir ^ 1, min<u64>(ackOff, fo), false);
+  }
+}
+
+/** Effective receive window of `rcv` (the side that advertised it), or -1 when unknown. */
+function windowOf(f: usize, rcv: usize, snd: usize): i64 {
+  // scaling is in force only when both SYNs carried the option (RFC 7323 §2.2); unknown without the
+  // handshake (Suricata assumes the maximum scale 14 for midstream, i.e. no useful check)
+  if ((flags16(rcv) & EPF_SYN) == 0 || (flags16(snd) & EPF_SYN) == 0) return -1;
+  if ((flags16(rcv) & (EPF_SEEN)) == 0) return -1;
+  const shift = ((flags16(rcv) & EPF_WSCALE) != 0 && (flags16(snd) & EPF_WSCALE) != 0) ? <u32>load<u8>(rcv, E_WSCALE) : 0;
+  return <i64>load<u32>(rcv, E_WINDOW) << shift;
+}
+
+function handleData(f: usize, dir: i32, e: usize, peer: usize, seq: u32): void {
+  if ((flags16(e) & EPF_NO_REASM) != 0) return;
+  let off = offsetOf(e, seq);
+  let src = pktPayload;
+  let len = pktPayloadLen;
+  const wireEnd = off + <i64>pktWireLen;
+  // before the stream start (midstream retransmission of earlier data): only the part after offset 0
+  if (wireEnd <= 0) return;
+  if (off < 0) {
+    const cut = <u32>(-off);
+    if (cut >= len) return;
+    src += cut; len -= cut; off = 0;
+  }
+  // data beyond the FIN's sequence number is not part of the stream
+  const fo = finOffset(e);
+  if (<u64>off >= fo) { raise(f, dir, Ev.FinDataBeyondFin); return; }
+  // out of the receiver's window (RFC 9293 §3.10.7.4): the receiver drops it, so must we
+  if ((flags16(e) & EPF_ACK_SEEN) != 0) {
+    const win = windowOf(f, peer, e);
+    if (win >= 0 && wireEnd > <i64>load<u64>(e, E_ACK_OFF) + max<i64>(win, 1) && off > <i64>load<u64>(e, E_NEXT_OFF)) {
+      raise(f, dir, Ev.EstPacketOutOfWindow);
+      statAdd(St.OutOfWindow, 1);
+      return;
+    }
+  }
+  // stream depth: bytes beyond it are not stored
+  if (depth != 0) {
+    if (<u64>off >= depth) {
+      if ((flags16(e) & EPF_DEPTH) == 0) { setFlag(e, EPF_DEPTH); raise(f, dir, Ev.DepthReached); statAdd(St.DepthReached, 1); }
+      return;
+    }
+    if (<u64>off + len > depth) len = <u32>(depth - <u64>off);
+  }
+  let res = segmentsInsert(f, dir, <u64>off, src, len);
+  if ((res & INS_NOMEM) != 0) {
+    // memcap: give this direction's held data to the host now (holes become gaps), then retry once
+    raise(f, dir, Ev.NoSegment);
+    setFlag(e, EPF_LOSSY);
+    segmentsDeliver(f, dir, load<u64>(e, E_MAX_END), true);
+    res = segmentsInsert(f, dir, <u64>off, src, len);
+    if ((res & INS_NOMEM) != 0) {
+      raise(f, dir, Ev.InsertMemcap);
+      return;
+    }
+  }
+  if ((res & INS_DIFF) != 0) raise(f, dir, Ev.OverlapDifferentData);
+  // an ACK that came before the data (capture order) already covers it
+  const ackOff = load<u64>(e, E_ACK_OFF);
+  const deliv = load<u64>(e, E_DELIV_OFF);
+  if ((flags16(e) & EPF_ACK_SEEN) != 0 && ackOff > deliv) segmentsDeliver(f, dir, min<u64>(ackOff, fo), false);
+  // one-sided or ACK-less streams: hand over in-order data once too much is held
+  const held = load<u64>(e, E_MAX_END) - load<u64>(e, E_DELIV_OFF);
+  if (held > flushUnacked) {
+    const next = load<u64>(e, E_NEXT_OFF);
+    if (next > load<u64>(e, E_DELIV_OFF)) segmentsDeliver(f, dir, next, false);
+    else segmentsDeliver(f, dir, load<u64>(e, E_MAX_END), true);
+  }
+}
+
+function handleFin(f: usize, dir: i32, e: usize): void {
+  const finSeq = seqAdd(pktSeq, pktWireLen);
+  if ((flags16(e) & EPF_FIN) != 0) return;            // retransmitted FIN
+  store<u32>(e, finSeq, E_FIN_SEQ);
+  setFlag(e, EPF_FIN);
+  const fo = finOffset(e);
+  if (fo > load<u64>(e, E_MAX_END) && fo != 0xffffffffffffffff) store<u64>(e, fo, E_MAX_END);
+  if (load<u8>(f, F_CLOSER) == 0) {
+    store<u8>(f, <u8>(dir + 1), F_CLOSER);
+    if (state(f) < TcpState.Established) transition(f, TcpInput.Ack);
+    transition(f, TcpInput.FinA);
+  } else transition(f, TcpInput.FinB);
+}
+
+function handleRst(f: usize, dir: i32, e: usize, peer: usize): void {
+  if (pktPayloadLen > 0) raise(f, dir, Ev.RstWithData);
+  if (!rstAcceptable(f, e)) { raise(f, dir, Ev.RstOutOfWindow); return; }
+  if (state(f) == TcpState.Closed) return;
+  setFlag(e, EPF_RST);
+  transition(f, TcpInput.Rst);
+  sessionFinish(f);
+}
+
+/**
+ * RST acceptance by the receiver's policy (Suricata StreamTcpValidateRst, reference §5.4):
+ * hpux11: seq >= next; linux/old-linux/solaris: seq + len >= last ack and seq < next + window;
+ * all others: seq == next exactly. "next" is the sender's next sequence number as far as the capture
+ * shows (its highest data or FIN, or what the peer acknowledged if that is further: lost packets).
+ * Without a known sequence space (no packet from the sender yet, or after a gap/memcap) any RST counts.
+ */
+function rstAcceptable(f: usize, e: usize): bool {
+  if ((flags16(e) & EPF_BASE) == 0 || (flags16(e) & EPF_LOSSY) != 0) return true;
+  const off = offsetOf(e, pktSeq);
+  let next = <i64>load<u64>(e, E_MAX_END);
+  const acked = <i64>load<u64>(e, E_ACK_OFF);
+  if (acked > next) next = acked;
+  const fo = finOffset(e);
+  if (fo != 0xffffffffffffffff && <i64>fo + 1 > next && (flags16(e) & EPF_FIN) != 0) next = <i64>fo + 1;
+  const policy = <i32>load<u8>(e, E_POLICY);
+  if (policy == Policy.Hpux11) return off >= next;
+  if (policy == Policy.Linux || policy == Policy.OldLinux || policy == Policy.Solaris) {
+    const win = windowOf(f, ep(f, ((e - f - 72) / EP_SIZE == 0 ? 1 : 0)), e);
+    return off + <i64>pktWireLen >= acked && off < next + (win < 0 ? (<i64>1 << 30) : max<i64>(win, 1));
+  }
+  // the RST may also carry the sequence number the receiver last acknowledged (RFC 5961 exact match)
+  return off == next || off == acked;
+}
+
+function afterClose(f: usize, dir: i32, e: usize): void {
+  if (pktPayloadLen == 0) return;
+  const off = offsetOf(e, pktSeq);
+  if (off + <i64>pktWireLen <= <i64>load<u64>(e, E_DELIV_OFF)) return; // late retransmission
+  const rstBy = (flags16(e) & EPF_RST) != 0;
+  raise(f, dir, rstBy ? Ev.SuspectedRstInject : Ev.PktAfterClose);
+}
+
+/** Delivers everything left in both directions (holes as gaps) and frees the stored data. */
+export function sessionFinish(f: usize): void {
+  for (let d = 0; d < 2; d++) {
+    const e = ep(f, d);
+    if ((flags16(e) & EPF_NO_REASM) != 0) continue;
+    const fo = finOffset(e);
+    const maxEnd = load<u64>(e, E_MAX_END);
+    let limit = maxEnd;
+    if (fo != 0xffffffffffffffff && fo > limit) limit = fo;
+    if (depth != 0 && limit > depth) limit = depth;
+    segmentsDeliver(f, d, limit, true);
+    // a hole that only the FIN (or the depth) ends is a gap too: the receiver got those bytes
+    const deliv = load<u64>(e, E_DELIV_OFF);
+    if (fo != 0xffffffffffffffff && fo > deliv && (depth == 0 || fo <= depth)) {
+      deliverGap(f, d, e, deliv, fo - deliv);
+      store<u64>(e, fo, E_DELIV_OFF);
+    }
+    segmentsClear(e);
+  }
+}
+
+/** Ends connection f: final delivery, record to the host, removal. */
+export function sessionEnd(f: usize, reason: i32): void {
+  if ((load<u8>(f, F_FLAGS) & FF_ENDED) == 0) {
+    store<u8>(f, load<u8>(f, F_FLAGS) | FF_ENDED, F_FLAGS);
+    sessionFinish(f);
+    hostFlowEnd(f, reason);
+  }
+  flowUnlink(f);
+}
+
+/** A segment rejected for its checksum: counted, and an event on its connection if there is one. */
+export function tcpRejectChecksum(): void {
+  statAdd(St.BadChecksum, 1);
+  const f = flowLookup();
+  if (f != 0) raise(f, flowDir, Ev.InvalidChecksum);
+}

@@ -1,0 +1,169 @@
+#!/usr/bin/env node
+// cli.ts: `streamsift reassemble FILE [options]`. Output contract in README.md ("CLI").
+
+import { parseArgs } from "node:util";
+import { readFileSync } from "node:fs";
+import { createNodeEngine, feedFile } from "./node.js";
+import { EngineError } from "./core/errors.js";
+import type { EngineConfig } from "./config/schema.js";
+import type { ConnectionRecord } from "./core/engine.js";
+import { flowOutputCallbacks, flowJson, type FlowExtra } from "./outputs/flow-json.js";
+
+const USAGE = `usage: streamsift reassemble FILE|- [options]
+
+Reassembles every TCP connection in a pcap or pcapng capture (FILE, or - for stdin).
+
+  --policy NAME          default overlap policy: first last linux old-linux bsd windows vista
+                         solaris hpux10 hpux11 irix macos (default bsd)
+  --host-policy CIDR=NAME   policy for receivers in CIDR (repeatable; longest prefix wins)
+  --checksum MODE        auto (default) | on | off
+  --no-checksum          same as --checksum off
+  --no-midstream         ignore connections whose handshake is not in the capture
+  --depth N              reassemble at most N bytes per direction (0 = unlimited, default)
+  --memcap N             reassembly memory cap in bytes (default 256 MiB)
+  --max-flows N          connection table limit (default 1048576)
+  --directions D         both (default) | toserver | toclient
+  --ports LIST           reassemble only connections to these server ports (e.g. 80,443)
+  --no-events            do not raise anomaly events
+  --config FILE          JSON file with engine configuration keys (see README)
+  --json                 one JSON object per connection (EVE flow naming), then the summary on stderr
+  --out DIR              write each direction's bytes to DIR, named like tcpflow
+  --stats                print a final JSON stats record (counters and memory)
+  -q, --quiet            print only the summary line
+  -h, --help             this text
+`;
+
+function die(msg: string, code = 2): never {
+  process.stderr.write(`streamsift: ${msg}\n`);
+  process.exit(code);
+}
+
+function numberArg(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || !Number.isInteger(n)) die(`--${name} expects a non-negative integer, got "${v}"`);
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv;
+  if (cmd === undefined || cmd === "-h" || cmd === "--help") { process.stdout.write(USAGE); return cmd ? 0 : 2; }
+  if (cmd !== "reassemble") die(`unknown command "${cmd}" (try: streamsift reassemble FILE)`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest, allowPositionals: true, strict: true,
+      options: {
+        policy: { type: "string" }, "host-policy": { type: "string", multiple: true }, checksum: { type: "string" },
+        "no-checksum": { type: "boolean" }, "no-midstream": { type: "boolean" }, depth: { type: "string" },
+        memcap: { type: "string" }, "max-flows": { type: "string" }, directions: { type: "string" },
+        ports: { type: "string" }, "no-events": { type: "boolean" }, config: { type: "string" },
+        json: { type: "boolean" }, out: { type: "string" }, stats: { type: "boolean" },
+        quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) { die(`${(e as Error).message}\n${USAGE}`); }
+  const o = parsed.values;
+  if (o.help) { process.stdout.write(USAGE); return 0; }
+  if (parsed.positionals.length !== 1) die(`expected one capture file (or -), got ${parsed.positionals.length}\n${USAGE}`);
+  const file = parsed.positionals[0]!;
+
+  let config: EngineConfig = {};
+  if (o.config) {
+    try { config = JSON.parse(readFileSync(o.config, "utf8")) as EngineConfig; } catch (e) { die(`--config ${o.config}: ${(e as Error).message}`); }
+  }
+  if (o.policy !== undefined) config.policy = o.policy;
+  if (o["host-policy"]) {
+    config.hostPolicies = { ...(config.hostPolicies ?? {}) };
+    for (const hp of o["host-policy"]) {
+      const [cidr, name] = hp.split("=");
+      if (!cidr || !name) die(`--host-policy expects CIDR=POLICY, got "${hp}"`);
+      config.hostPolicies[cidr] = name;
+    }
+  }
+  if (o.checksum !== undefined) config.checksum = o.checksum as EngineConfig["checksum"];
+  if (o["no-checksum"]) config.checksum = "off";
+  if (o["no-midstream"]) config.midstream = false;
+  const depth = numberArg("depth", o.depth); if (depth !== undefined) config.depth = depth;
+  const memcap = numberArg("memcap", o.memcap); if (memcap !== undefined) config.memcap = memcap;
+  const maxFlows = numberArg("max-flows", o["max-flows"]); if (maxFlows !== undefined) config.maxFlows = maxFlows;
+  if (o.directions !== undefined) config.directions = o.directions as EngineConfig["directions"];
+  if (o.ports !== undefined) config.ports = o.ports.split(",").map((p) => numberArg("ports", p.trim())!);
+  if (o["no-events"]) config.events = false;
+
+  const records: Array<[ConnectionRecord, FlowExtra]> = [];
+  const eofRecords: Array<Record<string, unknown>> = [];
+  const wantFlows = !o.quiet;
+  const callbacks = flowOutputCallbacks({
+    hashes: !!o.json, outDir: o.out,
+    onRecord(rec, extra) {
+      if (o.json) {
+        const line = flowJson(rec, extra);
+        // connections still open at the end come out in creation order; the others as they end
+        if (rec.endReason === "eof") eofRecords.push(line); else process.stdout.write(`${JSON.stringify(line)}\n`);
+      } else if (wantFlows) records.push([rec, extra]);
+    },
+  });
+  const notices: string[] = [];
+  const engine = await createNodeEngine(config, {
+    ...(o.json || o.out ? { onData: callbacks.onData!, onGap: callbacks.onGap! } : {}),
+    onConnection: callbacks.onConnection!,
+    onNotice: (m) => { notices.push(m); process.stderr.write(`streamsift: ${m}\n`); },
+  });
+
+  const t0 = performance.now();
+  const tty = process.stderr.isTTY && !o.quiet;
+  let lastDraw = 0;
+  let error: EngineError | undefined;
+  try {
+    feedFile(engine, file, tty ? (p) => {
+      const now = performance.now();
+      if (now - lastDraw < 200) return;
+      lastDraw = now;
+      const pct = p.total ? ` ${((100 * p.bytes) / p.total).toFixed(1)}%` : "";
+      process.stderr.write(`\r${(p.bytes / 1e6).toFixed(0)} MB${pct} ${((p.bytes / 1e6) / ((now - t0) / 1000)).toFixed(0)} MB/s   `);
+    } : undefined);
+  } catch (e) {
+    if (!(e instanceof EngineError)) throw e;
+    error = e;
+  }
+  if (tty) process.stderr.write("\r\x1b[K");
+  const elapsed = (performance.now() - t0) / 1000;
+  eofRecords.sort((a, b) => (a.flow_id as number) - (b.flow_id as number));
+  for (const line of eofRecords) process.stdout.write(`${JSON.stringify(line)}\n`);
+  if (!o.json && wantFlows) printTable(records);
+
+  const s = engine.stats();
+  const conns = s.flows_created;
+  const summary = `summary: packets=${s.packets} tcp=${s.tcp_packets} connections=${conns} c2s=${s.delivered_toserver} ` +
+    `s2c=${s.delivered_toclient} gaps=${s.gaps} gap_bytes=${s.gap_bytes} events=${s.events} ` +
+    `bad_checksum=${s.bad_checksum} elapsed=${elapsed.toFixed(3)}s`;
+  (o.json ? process.stderr : process.stdout).write(`${summary}\n`);
+  if (o.stats) {
+    const mem = engine.memory();
+    process.stdout.write(`${JSON.stringify({ event_type: "stats", stats: s, memory: mem, elapsed_s: elapsed,
+      rss_peak_bytes: process.resourceUsage().maxRSS * 1024 })}\n`);
+  }
+  if (error) {
+    process.stderr.write(`streamsift: ${file}: ${error.message} [${error.code}]\n`);
+    return 1;
+  }
+  return 0;
+}
+
+function printTable(rows: Array<[ConnectionRecord, FlowExtra]>): void {
+  rows.sort((a, b) => a[0].id - b[0].id);
+  const out: string[] = [];
+  out.push(["#", "client", "server", "state", "pkts c>s", "pkts s>c", "bytes c>s", "bytes s>c", "gaps", "events"].join("\t"));
+  for (const [r] of rows) {
+    const ep = (ip: string, port: number) => (ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`);
+    out.push([r.id, ep(r.srcIp, r.srcPort), ep(r.destIp, r.destPort), r.state, r.toserver.packets, r.toclient.packets,
+      r.toserver.bytes, r.toclient.bytes, r.toserver.gapCount + r.toclient.gapCount, r.events.join(",") || "-"].join("\t"));
+  }
+  process.stdout.write(`${out.join("\n")}\n`);
+}
+
+main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {
+  if (e instanceof EngineError) { process.stderr.write(`streamsift: ${e.message} [${e.code}]\n`); process.exitCode = 2; return; }
+  throw e;
+});

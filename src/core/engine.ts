@@ -1,0 +1,407 @@
+// core/engine.ts: the ONLY caller of the core's exports. Instantiates one core per Engine, applies the
+// validated configuration, pumps capture bytes through it, turns the core's callbacks into typed ones,
+// and guards memory views and re-entrancy.
+// Views: a Uint8Array given to onData points into wasm memory and is valid only during that callback
+// (the core may reuse or move the bytes afterwards); copy it to keep it. Views are rebuilt whenever
+// memory.buffer changes (memory growth detaches the old buffer: undici / sql.js rule).
+
+import {
+  Cfg, EVENTS, END_REASONS, INFO_EVENTS, Layout, Notice, POLICIES, Pools, STATS, Status, TCP_STATES,
+  FlowFlags, EndpointFlags, type CoreExports, type StatName,
+} from "./abi.js";
+import { EngineError } from "./errors.js";
+import type { ResolvedConfig } from "../config/schema.js";
+
+export type Direction = "toserver" | "toclient";
+const DIRS: readonly Direction[] = ["toserver", "toclient"];
+
+/** A live connection, as callbacks see it. `user` is free for the caller's per-connection state. */
+export interface Connection {
+  /** Connection number, in order of creation (1-based). */
+  readonly id: number;
+  readonly srcIp: string;
+  readonly srcPort: number;
+  readonly destIp: string;
+  readonly destPort: number;
+  user: unknown;
+}
+
+export interface DirectionRecord {
+  packets: number;
+  /** TCP payload bytes on the wire, retransmissions included. */
+  wireBytes: number;
+  /** Bytes delivered (gaps excluded). */
+  bytes: number;
+  gapCount: number;
+  gapBytes: number;
+  fin: boolean;
+  rst: boolean;
+  depthReached: boolean;
+  policy: string;
+}
+
+/** Per-connection record (Snort keepstats, Suricata EVE flow), given when the connection ends. */
+export interface ConnectionRecord extends Connection {
+  state: string;
+  endReason: (typeof END_REASONS)[number];
+  midstream: boolean;
+  firstTs: number; // µs since the epoch
+  lastTs: number;
+  toserver: DirectionRecord;
+  toclient: DirectionRecord;
+  events: string[];
+}
+
+export interface EngineCallbacks {
+  /** New in-order bytes of one direction (zero-copy view, valid during the call only). */
+  onData?(conn: Connection, dir: Direction, bytes: Uint8Array, offset: number): void;
+  /** Bytes that will never be delivered: [offset, offset + length) of the direction's stream. */
+  onGap?(conn: Connection, dir: Direction, offset: number, length: number): void;
+  /** An anomaly event on a connection. */
+  onEvent?(conn: Connection, dir: Direction, name: string): void;
+  /** A connection ended (closed and idle, timed out, reused, pruned, or end of input). */
+  onConnection?(record: ConnectionRecord): void;
+  /** Something the user should know once (unsupported link type, checksum offload detected). */
+  onNotice?(message: string, code: "linktype" | "offload"): void;
+}
+
+export interface MemoryStats {
+  /** Bytes of linear memory the engine allocated (tables, pools, regions). */
+  engineBytes: number;
+  /** Live connection records and their size. */
+  flowsLive: number;
+  flowRecordBytes: number;
+  flowTableBytes: number;
+  segmentsLive: number;
+  pagesLive: number;
+  pagesPeak: number;
+  wasmMemoryBytes: number;
+}
+
+export class Engine {
+  private readonly core: CoreExports;
+  private readonly cb: EngineCallbacks;
+  private buf: ArrayBuffer;
+  private u8: Uint8Array;
+  private dv: DataView;
+  private busy = false;
+  private finished = false;
+  private readonly conns = new Map<number, Connection>();
+  private have = 0;          // bytes pending at the start of the input region
+  private consumed = 0;      // input bytes consumed so far (absolute offset of input[0])
+  private sawInput = false;
+  private readonly wantConn: boolean;
+
+  private constructor(instance: WebAssembly.Instance, cfg: ResolvedConfig, cb: EngineCallbacks, bind: (e: Engine) => void) {
+    this.core = instance.exports as unknown as CoreExports;
+    this.cb = cb;
+    bind(this);
+    this.buf = this.core.memory.buffer;
+    this.u8 = new Uint8Array(this.buf);
+    this.dv = new DataView(this.buf);
+    this.wantConn = !!(cb.onData || cb.onGap || cb.onEvent);
+    this.configure(cfg);
+  }
+
+  /** Instantiates a core from compiled wasm (a Module, or its bytes). */
+  static async create(wasm: WebAssembly.Module | BufferSource, cfg: ResolvedConfig, cb: EngineCallbacks = {}): Promise<Engine> {
+    let self: Engine | undefined;
+    const imports = {
+      env: {
+        onData: (flow: number, dir: number, ptr: number, len: number, off: number) => self!.hData(flow, dir, ptr, len, off),
+        onGap: (flow: number, dir: number, off: number, len: number) => self!.hGap(flow, dir, off, len),
+        onEvent: (flow: number, dir: number, ev: number) => self!.hEvent(flow, dir, ev),
+        onFlowEnd: (flow: number, reason: number) => self!.hFlowEnd(flow, reason),
+        onNotice: (code: number, a: number, b: number) => self!.hNotice(code, a, b),
+        abort: (msg: number, file: number, line: number, col: number) => {
+          throw new EngineError("ERR_CORE_TRAP", `core assertion failed at ${self?.str(file) ?? "?"}:${line}:${col}: ${self?.str(msg) ?? msg}`);
+        },
+      },
+    };
+    const mod = wasm instanceof WebAssembly.Module ? wasm : await WebAssembly.compile(wasm);
+    const instance = await WebAssembly.instantiate(mod, imports);
+    return new Engine(instance, cfg, cb, (e) => { self = e; });
+  }
+
+  private configure(c: ResolvedConfig): void {
+    const k = this.core;
+    const set = (key: number, v: number) => { if (k.configSet(key, v) !== Status.Ok) throw new EngineError("ERR_CONFIG", `core rejected config key ${key}`); };
+    set(Cfg.Policy, POLICIES.indexOf(c.policy));
+    set(Cfg.Checksum, c.checksum === "off" ? 0 : c.checksum === "on" ? 1 : 2);
+    set(Cfg.Midstream, c.midstream ? 1 : 0);
+    set(Cfg.Depth, c.depth);
+    set(Cfg.Memcap, c.memcap);
+    set(Cfg.MaxFlows, c.maxFlows);
+    set(Cfg.HashBuckets, c.hashBuckets);
+    set(Cfg.TimeoutNew, c.timeouts.new);
+    set(Cfg.TimeoutEst, c.timeouts.established);
+    set(Cfg.TimeoutClosed, c.timeouts.closed);
+    set(Cfg.DeliverData, this.cb.onData || this.cb.onGap ? 1 : 0);
+    set(Cfg.Events, c.events && this.cb.onEvent ? 1 : 0);
+    set(Cfg.Directions, c.directions === "both" ? 3 : c.directions === "toserver" ? 1 : 2);
+    set(Cfg.FlushUnacked, c.flushUnacked);
+    set(Cfg.DefragMemcap, c.defrag.memcap);
+    set(Cfg.DefragTimeout, c.defrag.timeout);
+    set(Cfg.InputCap, c.inputChunk);
+    set(Cfg.PortsAll, c.ports === "all" ? 1 : 0);
+    set(Cfg.PolicyEntries, c.hostPolicies.length);
+    this.refresh();
+    const pt = k.policyTablePtr();
+    c.hostPolicies.forEach((h, i) => {
+      const at = pt + i * 20;
+      this.u8[at] = h.family; this.u8[at + 1] = h.bits; this.u8[at + 2] = POLICIES.indexOf(h.policy);
+      this.u8.set(h.prefix, at + 4);
+    });
+    if (c.ports !== "all") {
+      const pp = k.portsPtr();
+      this.u8.fill(0, pp, pp + 8192);
+      for (const p of c.ports) this.u8[pp + (p >> 3)]! |= 1 << (p & 7);
+    }
+    const st = k.init();
+    if (st === Status.OutOfMemory) throw new EngineError("ERR_OUT_OF_MEMORY", "the core could not allocate its tables");
+    if (st !== Status.Ok) throw new EngineError("ERR_STATE", `core init failed (${st})`);
+    this.refresh();
+  }
+
+  /** Rebuilds views if memory grew (the old ArrayBuffer is detached then). */
+  private refresh(): void {
+    const b = this.core.memory.buffer;
+    if (b !== this.buf) { this.buf = b; this.u8 = new Uint8Array(b); this.dv = new DataView(b); }
+  }
+
+  private str(ptr: number): string {
+    // AssemblyScript string: UTF-16, length in bytes at ptr - 4
+    this.refresh();
+    if (!ptr) return "";
+    const len = this.dv.getUint32(ptr - 4, true) >>> 1;
+    return String.fromCharCode(...new Uint16Array(this.buf, ptr, len));
+  }
+
+  // ---- input ------------------------------------------------------------------------------------
+
+  /** The free part of the input region: write capture bytes here, then call commit(n). */
+  inputSpace(): Uint8Array {
+    this.refresh();
+    const base = this.core.inputPtr();
+    return new Uint8Array(this.buf, base + this.have, this.core.inputCap() - this.have);
+  }
+
+  /** Capture bytes (pcap or pcapng, any slicing): copied into the core and walked. */
+  feed(chunk: Uint8Array): void {
+    let off = 0;
+    while (off < chunk.length) {
+      const space = this.inputSpace();
+      const n = Math.min(space.length, chunk.length - off);
+      space.set(chunk.subarray(off, off + n));
+      off += n;
+      this.commit(n, false);
+    }
+  }
+
+  /** `n` bytes were written at inputSpace(); walk them. `eof`: no more input will come. */
+  commit(n: number, eof: boolean): void {
+    this.enter();
+    try {
+      if (n > 0) this.sawInput = true;
+      this.have += n;
+      if (eof && !this.sawInput) throw new EngineError("ERR_CAPTURE_EMPTY", "the input is empty (0 bytes)", 0);
+      if (this.have === 0) return;
+      const used = this.core.feedCapture(this.have, eof ? 1 : 0);
+      const st = this.core.captureStatus();
+      if (st < 0) this.captureError(st, this.consumed + this.core.captureErrorAt());
+      this.consumed += used;
+      this.refresh();
+      const base = this.core.inputPtr();
+      if (used > 0 && used < this.have) this.u8.copyWithin(base, base + used, base + this.have);
+      this.have -= used;
+      if (st === Status.NeedMore) {
+        const need = this.core.captureNeeded();
+        if (eof && this.have > 0) {
+          throw new EngineError("ERR_CAPTURE_TRUNCATED",
+            `capture truncated: the last ${this.core.captureFormat() === 0 ? "header" : "record"} needs ${need} bytes, only ${this.have} remain`, this.consumed);
+        }
+        if (need > this.core.inputCap()) this.growInput(need);
+      }
+    } finally { this.busy = false; }
+  }
+
+  private growInput(need: number): void {
+    let cap = this.core.inputCap();
+    while (cap < need) cap *= 2;
+    const oldBase = this.core.inputPtr();
+    const pending = this.u8.slice(oldBase, oldBase + this.have);
+    if (this.core.inputGrow(cap) === 0) throw new EngineError("ERR_OUT_OF_MEMORY", `cannot grow the input region to ${cap} bytes`);
+    this.refresh();
+    this.u8.set(pending, this.core.inputPtr());
+  }
+
+  private captureError(st: number, at: number): never {
+    switch (st) {
+      case Status.BadMagic: throw new EngineError("ERR_CAPTURE_FORMAT", "not a pcap or pcapng file (unknown magic number)", at);
+      case Status.BadVersion: throw new EngineError("ERR_CAPTURE_FORMAT", "unsupported pcap version (expected 2.4)", at);
+      case Status.UnknownInterface: throw new EngineError("ERR_CAPTURE_INTERFACE", "pcapng packet block refers to an interface that was never described", at);
+      default: throw new EngineError("ERR_CAPTURE_CORRUPT", "corrupt capture: inconsistent record or block length", at);
+    }
+  }
+
+  /** One link-layer frame (live capture, browsers, tests). `tsUs`: microseconds since the epoch. */
+  feedPacket(frame: Uint8Array, linkType: number, tsUs: number, wireLen = frame.length): void {
+    this.enter();
+    try {
+      this.refresh();
+      if (frame.length > this.core.inputCap()) this.growInput(frame.length);
+      this.u8.set(frame, this.core.inputPtr());
+      this.core.feedPacket(linkType, frame.length, wireLen, tsUs);
+    } finally { this.busy = false; }
+  }
+
+  /** End of input: everything held is delivered, every connection reported. Idempotent. */
+  finish(): void {
+    if (this.finished) return;
+    this.enter();
+    try { this.core.finish(); this.finished = true; } finally { this.busy = false; }
+  }
+
+  private enter(): void {
+    if (this.busy) throw new EngineError("ERR_REENTRANT", "engine called from one of its own callbacks");
+    if (this.finished) throw new EngineError("ERR_STATE", "engine already finished");
+    this.busy = true;
+  }
+
+  // ---- read-only state ---------------------------------------------------------------------------
+
+  stats(): Record<StatName, number> {
+    this.refresh();
+    const p = this.core.statsPtr();
+    const out = {} as Record<StatName, number>;
+    STATS.forEach((name, i) => { out[name] = Number(this.dv.getBigUint64(p + i * 8, true)); });
+    return out;
+  }
+
+  memory(): MemoryStats {
+    const k = this.core;
+    return {
+      engineBytes: k.memoryUsed(),
+      flowsLive: k.poolStat(Pools.FLOW, 1),
+      flowRecordBytes: k.poolStat(Pools.FLOW, 0),
+      flowTableBytes: k.flowTableBytes(),
+      segmentsLive: k.poolStat(Pools.SEG, 1),
+      pagesLive: k.poolStat(Pools.PAGE, 1),
+      pagesPeak: k.poolStat(Pools.PAGE, 2),
+      wasmMemoryBytes: k.memory.buffer.byteLength,
+    };
+  }
+
+  /** Layout constants of the loaded core (for the ABI mirror test). */
+  coreLayout(i: number): number { return this.core.abiLayout(i); }
+  coreStatsCount(): number { return this.core.statsCount(); }
+
+  // ---- callbacks from the core ------------------------------------------------------------------
+
+  private ip(at: number, v6: boolean): string {
+    const b = this.u8;
+    if (!v6) return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+    const parts: string[] = [];
+    for (let i = 0; i < 16; i += 2) parts.push(((b[at + i]! << 8) | b[at + i + 1]!).toString(16));
+    // compress the longest run of zero groups (RFC 5952)
+    let best = -1, bestLen = 0;
+    for (let i = 0; i < 8;) {
+      if (parts[i] !== "0") { i++; continue; }
+      let j = i; while (j < 8 && parts[j] === "0") j++;
+      if (j - i > bestLen && j - i > 1) { best = i; bestLen = j - i; }
+      i = j;
+    }
+    if (best < 0) return parts.join(":");
+    return `${parts.slice(0, best).join(":")}::${parts.slice(best + bestLen).join(":")}`;
+  }
+
+  private conn(f: number): Connection {
+    let c = this.conns.get(f);
+    if (!c) {
+      this.refresh();
+      const v6 = (this.u8[f + Layout.F_FLAGS]! & FlowFlags.V6) !== 0;
+      c = {
+        id: this.dv.getUint32(f + Layout.F_CONN_ID, true),
+        srcIp: this.ip(f + Layout.F_CADDR, v6), srcPort: this.dv.getUint16(f + Layout.F_CPORT, true),
+        destIp: this.ip(f + Layout.F_SADDR, v6), destPort: this.dv.getUint16(f + Layout.F_SPORT, true),
+        user: undefined,
+      };
+      this.conns.set(f, c);
+    }
+    return c;
+  }
+
+  private hData(f: number, dir: number, ptr: number, len: number, off: number): void {
+    if (!this.cb.onData) return;
+    this.refresh();
+    this.cb.onData(this.conn(f), DIRS[dir]!, new Uint8Array(this.buf, ptr, len), off);
+  }
+
+  private hGap(f: number, dir: number, off: number, len: number): void {
+    this.cb.onGap?.(this.conn(f), DIRS[dir]!, off, len);
+  }
+
+  private hEvent(f: number, dir: number, ev: number): void {
+    if (!this.cb.onEvent || INFO_EVENTS.has(ev)) return;
+    this.cb.onEvent(this.conn(f), DIRS[dir]!, this.eventName(f, ev));
+  }
+
+  private eventName(f: number, ev: number): string {
+    const name = EVENTS[ev] ?? `stream.unknown_${ev}`;
+    if (name === "ipv4.frag_overlap" && (this.u8[f + Layout.F_FLAGS]! & FlowFlags.V6) !== 0) return "ipv6.frag_overlap";
+    return name;
+  }
+
+  private hFlowEnd(f: number, reason: number): void {
+    if (this.cb.onConnection) this.cb.onConnection(this.record(f, reason));
+    this.conns.delete(f);
+  }
+
+  private record(f: number, reason: number): ConnectionRecord {
+    this.refresh();
+    const dv = this.dv;
+    const base = this.conn(f);
+    const evBits = dv.getBigUint64(f + Layout.F_EVENTS, true);
+    const events: string[] = [];
+    for (let i = 0; i < EVENTS.length; i++) {
+      if (!INFO_EVENTS.has(i) && ((evBits >> BigInt(i)) & 1n) === 1n) events.push(this.eventName(f, i));
+    }
+    const dirRec = (d: number): DirectionRecord => {
+      const e = f + Layout.F_EP + d * Layout.EP_SIZE;
+      const flags = dv.getUint16(e + Layout.E_FLAGS, true);
+      const deliv = Number(dv.getBigUint64(e + Layout.E_DELIV_OFF, true));
+      const gapBytes = Number(dv.getBigUint64(e + Layout.E_GAP_BYTES, true));
+      return {
+        packets: dv.getUint32(e + Layout.E_PKTS, true),
+        wireBytes: Number(dv.getBigUint64(e + Layout.E_WIRE_BYTES, true)),
+        bytes: deliv - gapBytes,
+        gapCount: dv.getUint32(e + Layout.E_GAP_COUNT, true),
+        gapBytes,
+        fin: (flags & EndpointFlags.FIN) !== 0,
+        rst: (flags & EndpointFlags.RST) !== 0,
+        depthReached: (flags & EndpointFlags.DEPTH) !== 0,
+        policy: POLICIES[this.u8[e + Layout.E_POLICY]!] ?? "?",
+      };
+    };
+    return {
+      ...base,
+      state: TCP_STATES[this.u8[f + Layout.F_STATE]!] ?? "?",
+      endReason: END_REASONS[reason] ?? "eof",
+      midstream: (this.u8[f + Layout.F_FLAGS]! & FlowFlags.MIDSTREAM) !== 0,
+      firstTs: Number(dv.getBigInt64(f + Layout.F_FIRST_TS, true)),
+      lastTs: Number(dv.getBigInt64(f + Layout.F_LAST_TS, true)),
+      toserver: dirRec(0),
+      toclient: dirRec(1),
+      events,
+    };
+  }
+
+  private hNotice(code: number, a: number, b: number): void {
+    if (!this.cb.onNotice) return;
+    if (code === Notice.LINKTYPE) this.cb.onNotice(`link type ${a} is not supported: its packets are skipped`, "linktype");
+    else if (code === Notice.OFFLOAD) {
+      this.refresh();
+      this.cb.onNotice(`checksum offload detected for host ${this.ip(b, a === 6)}: its packets carry wrong checksums and are accepted`, "offload");
+    }
+  }
+}

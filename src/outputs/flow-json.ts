@@ -1,0 +1,123 @@
+// outputs/flow-json.ts: per-connection results for `reassemble --json` and `--out`: the EVE-style flow
+// record, SHA-256 and gap list of each direction's delivered bytes, and tcpflow-style output files.
+// Node only (node:crypto, node:fs).
+
+import { createHash, type Hash } from "node:crypto";
+import { openSync, writeSync, closeSync, existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import type { Connection, ConnectionRecord, Direction, EngineCallbacks } from "../core/engine.js";
+
+interface DirState { hash: Hash | undefined; gaps: Array<[number, number]>; fd: number | undefined }
+interface ConnState { toserver: DirState; toclient: DirState }
+
+const EMPTY_SHA256 = createHash("sha256").digest("hex");
+
+function state(conn: Connection): ConnState {
+  let s = conn.user as ConnState | undefined;
+  if (!s) {
+    s = { toserver: { hash: undefined, gaps: [], fd: undefined }, toclient: { hash: undefined, gaps: [], fd: undefined } };
+    conn.user = s;
+  }
+  return s;
+}
+
+/** tcpflow's file name: zero-padded dotted quads, 5-digit ports (IPv6 as printed). */
+function endpointName(ip: string, port: number): string {
+  const v4 = ip.includes(".") && !ip.includes(":");
+  const host = v4 ? ip.split(".").map((o) => o.padStart(3, "0")).join(".") : ip;
+  return `${host}.${String(port).padStart(5, "0")}`;
+}
+
+export interface FlowOutputOptions {
+  hashes: boolean;          // compute SHA-256 per direction
+  outDir: string | undefined;
+  onRecord(rec: ConnectionRecord, extra: FlowExtra): void;
+}
+export interface FlowExtra {
+  toserver: { sha256: string; gaps: Array<[number, number]> };
+  toclient: { sha256: string; gaps: Array<[number, number]> };
+  files: { toserver?: string; toclient?: string };
+}
+
+export function flowOutputCallbacks(opts: FlowOutputOptions): EngineCallbacks {
+  if (opts.outDir && !existsSync(opts.outDir)) mkdirSync(opts.outDir, { recursive: true });
+  const files = new Map<Connection, { toserver?: string; toclient?: string }>();
+  const openFile = (conn: Connection, dir: Direction): number => {
+    const ds = state(conn)[dir];
+    if (ds.fd === undefined) {
+      const [a, b] = dir === "toserver" ? [endpointName(conn.srcIp, conn.srcPort), endpointName(conn.destIp, conn.destPort)]
+        : [endpointName(conn.destIp, conn.destPort), endpointName(conn.srcIp, conn.srcPort)];
+      let name = `${a}-${b}`;
+      if (existsSync(join(opts.outDir!, name))) name = `${name}c${conn.id}`; // port reuse, like tcpflow's c1, c2
+      ds.fd = openSync(join(opts.outDir!, name), "w");
+      const f = files.get(conn) ?? {};
+      f[dir] = name;
+      files.set(conn, f);
+    }
+    return ds.fd;
+  };
+  return {
+    onData(conn, dir, bytes) {
+      const ds = state(conn)[dir];
+      if (opts.hashes) (ds.hash ??= createHash("sha256")).update(bytes);
+      if (opts.outDir) writeSync(openFile(conn, dir), bytes);
+    },
+    onGap(conn, dir, offset, length) {
+      state(conn)[dir].gaps.push([offset, length]);
+    },
+    onConnection(rec) {
+      const s = state(rec);
+      for (const d of ["toserver", "toclient"] as const) if (s[d].fd !== undefined) closeSync(s[d].fd!);
+      opts.onRecord(rec, {
+        toserver: { sha256: s.toserver.hash?.digest("hex") ?? EMPTY_SHA256, gaps: s.toserver.gaps },
+        toclient: { sha256: s.toclient.hash?.digest("hex") ?? EMPTY_SHA256, gaps: s.toclient.gaps },
+        files: files.get(rec) ?? {},
+      });
+      files.delete(rec);
+    },
+  };
+}
+
+/** Suricata's timestamp format: 2016-01-01T12:00:00.123456+0000 (UTC). */
+export function isoTimestamp(us: number): string {
+  const sec = Math.floor(us / 1e6);
+  const micro = String(us - sec * 1e6).padStart(6, "0");
+  return `${new Date(sec * 1000).toISOString().slice(0, 19)}.${micro}+0000`;
+}
+const iso = isoTimestamp;
+
+/** The `reassemble --json` line: Suricata EVE `flow` naming, src = client. */
+export function flowJson(rec: ConnectionRecord, extra: FlowExtra): Record<string, unknown> {
+  const dir = (d: "toserver" | "toclient") => ({
+    bytes: rec[d].bytes,
+    sha256: extra[d].sha256,
+    gaps: extra[d].gaps,
+    gap_bytes: rec[d].gapBytes,
+    wire_bytes: rec[d].wireBytes,
+    fin: rec[d].fin,
+    rst: rec[d].rst,
+    depth_reached: rec[d].depthReached,
+    policy: rec[d].policy,
+    ...(extra.files[d] ? { file: extra.files[d] } : {}),
+  });
+  return {
+    timestamp: iso(rec.firstTs),
+    event_type: "flow",
+    flow_id: rec.id,
+    proto: "TCP",
+    src_ip: rec.srcIp,
+    src_port: rec.srcPort,
+    dest_ip: rec.destIp,
+    dest_port: rec.destPort,
+    state: rec.state,
+    reason: rec.endReason,
+    midstream: rec.midstream,
+    pkts_toserver: rec.toserver.packets,
+    pkts_toclient: rec.toclient.packets,
+    start: iso(rec.firstTs),
+    end: iso(rec.lastTs),
+    toserver: dir("toserver"),
+    toclient: dir("toclient"),
+    events: rec.events,
+  };
+}
