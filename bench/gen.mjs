@@ -260,9 +260,9 @@ if (opt.concurrency != null) K.conc = Math.max(1, opt.concurrency);
 if (opt.reorder != null) K.reorder = opt.reorder;
 if (opt.retx != null) K.retx = opt.retx;
 const TARGET = K.sizeMb * 1048576;
+const MIN_FRAME = opt.pad ? 60 : 0;
 // Per huge flow: response size so that the whole file is ~TARGET bytes
 // (a 1460-byte segment costs 1530 bytes on disk, plus ~2/3 of a 70-byte ACK).
-const MIN_FRAME = opt.pad ? 60 : 0;
 const HUGE_FLOW = Math.max(1, Math.floor(TARGET / (1577 / 1460) / K.conns));
 
 // Request templates (shared by connections; identical bytes on reuse are fine),

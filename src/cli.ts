@@ -108,7 +108,7 @@ async function main(argv: string[]): Promise<number> {
   const engine = await createNodeEngine(config, {
     ...(o.json || o.out ? { onData: callbacks.onData!, onGap: callbacks.onGap! } : {}),
     onConnection: callbacks.onConnection!,
-    onNotice: (m) => { notices.push(m); process.stderr.write(`streamsift: ${m}\n`); },
+    onNotice: (m) => { if (!notices.includes(m)) { notices.push(m); process.stderr.write(`streamsift: ${m}\n`); } },
   });
 
   const t0 = performance.now();

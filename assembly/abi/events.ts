@@ -27,7 +27,7 @@ export const enum Ev {
   InsertMemcap = 22,               // stream.reassembly_insert_memcap (stream byte store / memcap)
   InvalidChecksum = 23,            // (ours) stream.pkt_invalid_checksum: TCP or IPv4 checksum wrong, rejected
   FragOverlap = 24,                // ipv4.frag_overlap / ipv6.frag_overlap with different data
-  PktAfterClose = 25,              // (ours) stream.pkt_after_close: data on a closed connection
+  PktBeforeSynack = 25,            // (ours) stream.3whs_pkt_before_synack: server packet before its SYN-ACK, ignored
   FinDataBeyondFin = 26,           // (ours) stream.data_beyond_fin: data after the FIN's sequence number
   SynOnEstablished = 27,           // stream.est_syn_resend (SYN on an established session)
   Midstream = 28,                  // (ours, informational) stream.midstream_pickup

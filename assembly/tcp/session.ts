@@ -14,7 +14,7 @@ import {
   E_POLICY, E_WINDOW, E_WIRE_BYTES, E_WSCALE, EPF_ACK_SEEN, EPF_BASE, EPF_DEPTH, EPF_FIN, EPF_FIN_ACKED,
   EPF_LOSSY, EPF_NO_REASM, EPF_RST, EPF_SEEN, EPF_SYN, EPF_TFO, EPF_WSCALE, F_CLOSER, F_EVENTS,
   F_FIRST_TS, F_FLAGS, F_LAST_TS, F_STATE, FF_ENDED, FF_ESTABLISHED_SEEN, FF_MIDSTREAM, FF_REVERSED,
-  F_SADDR, F_CADDR, F_FAMILY, F_SPORT, ep,
+  F_SADDR, F_CADDR, F_FAMILY, F_SPORT, FF_RST_IN_SYNSENT, ep,
 } from "../abi/layout";
 import { Ev } from "../abi/events";
 import { St } from "../abi/stats";
@@ -110,39 +110,61 @@ export function tcpHandleSegment(): void {
   if (pktFragOverlap) raise(f, dir, Ev.FragOverlap);
   if (!ack && pktAck != 0 && !syn) raise(f, dir, Ev.PktBrokenAck);
 
-  // G4: RST: honoured only when its sequence number is acceptable for the receiver's policy
-  if (rst) { handleRst(f, dir, e, peer); return; }
+  // G4: before the server's SYN-ACK, the only server packet that counts is a RST acknowledging the
+  //     client's SYN (RFC 9293 §3.10.7.3); others (e.g. a FIN or RST+ACK with a wrong ACK sent ahead of
+  //     the real SYN-ACK: Suricata bug 3286) are ignored. Such a RST closes the connection, but a
+  //     SYN-ACK that follows reopens it: no data can have been lost yet.
+  const rstBeforeSynack = (load<u8>(f, F_FLAGS) & FF_RST_IN_SYNSENT) != 0;
+  if (dir == 1 && !syn && (state(f) == TcpState.SynSent || rstBeforeSynack)
+      && (flags16(e) & EPF_SYN) == 0 && (flags16(ep(f, 0)) & EPF_SYN) != 0) {
+    if (rstBeforeSynack) return;
+    if (rst && ack && pktAck == load<u32>(ep(f, 0), E_BASE_SEQ)) {
+      store<u8>(f, load<u8>(f, F_FLAGS) | FF_RST_IN_SYNSENT, F_FLAGS);
+      transition(f, TcpInput.Rst);
+    } else raise(f, dir, rst ? Ev.RstOutOfWindow : Ev.PktBeforeSynack);
+    return;
+  }
+  if (syn && ack && dir == 1 && state(f) == TcpState.Closed && rstBeforeSynack) {
+    store<u8>(f, (load<u8>(f, F_FLAGS) & ~FF_RST_IN_SYNSENT), F_FLAGS);
+    store<u8>(f, <u8>TcpState.SynSent, F_STATE);
+  }
 
-  // G5: SYN and SYN-ACK set the initial sequence numbers (and may carry data: TFO)
+  // G5: RST: honoured only when its sequence number is acceptable for the receiver's policy. An
+  //     honoured RST closes the connection; what either side sends afterwards is still reassembled
+  //     (Suricata processes post-RST packets in the pre-RST state, because RSTs get injected and
+  //     lost), and more data from the RST's sender raises stream.suspected_rst_inject.
+  if (rst) {
+    if (!handleRst(f, dir, e, peer)) return;
+  } else if (state(f) == TcpState.Closed && pktPayloadLen > 0 && (flags16(e) & EPF_RST) != 0) {
+    raise(f, dir, Ev.SuspectedRstInject);
+  }
+
+  // G6: SYN and SYN-ACK set the initial sequence numbers (and may carry data: TFO)
   if (syn) { if (!handleSyn(f, dir, e, peer, ack)) return; }
 
-  // G6: midstream: the first sequence number seen is offset 0 of this direction
+  // G7: midstream: the first sequence number seen is offset 0 of this direction
   if ((flags16(e) & EPF_BASE) == 0) {
     store<u32>(e, pktSeq, E_BASE_SEQ);
     setFlag(e, EPF_BASE);
   }
 
-  // G7: a valid FIN from a closed connection's side, or data after close, changes nothing
-  if (state(f) == TcpState.Closed) { afterClose(f, dir, e); return; }
-
-  // G8: window as advertised by this side (applies to the peer's data)
-  if (!syn) store<u32>(e, pktWindow, E_WINDOW);
+  // G8: window as advertised by this side (applies to the peer's data), stored scaled
+  store<u32>(e, syn ? pktWindow : <u32>min<u64>(<u64>pktWindow << windowShift(e, peer), 0x40000000), E_WINDOW);
 
   // G9: the ACK acknowledges the peer's data: deliver what it covers
   if (ack) handleAck(f, dir, peer);
 
-  // G10: payload (SYN payload was handled in G5)
+  // G10: payload (SYN payload was handled in G6)
   if (pktPayloadLen > 0 && !syn) handleData(f, dir, e, peer, pktSeq);
 
   // G11: FIN
   if (fin) handleFin(f, dir, e);
 
   // G12: state machine for everything that is not a SYN/FIN/RST input
-  if (!syn && (ack || pktPayloadLen > 0)) {
+  if (!syn && !rst && (ack || pktPayloadLen > 0)) {
     if (state(f) == TcpState.SynRecv && dir == 1 && pktPayloadLen == 0) { /* server ACK: not the 3rd packet */ }
     else if (state(f) < TcpState.Established) transition(f, TcpInput.Ack);
   }
-  if (state(f) == TcpState.Closed) sessionFinish(f);
 }
 
 function isReusable(f: usize): bool {
@@ -259,14 +281,17 @@ function handleAck(f: usize, dir: i32, peer: usize): void {
   }
 }
 
-/** Effective receive window of `rcv` (the side that advertised it), or -1 when unknown. */
+/** Window-scale shift in force for windows advertised by `snd` (RFC 7323 §2.2: both SYNs carried it). */
+function windowShift(snd: usize, other: usize): u32 {
+  return ((flags16(snd) & EPF_WSCALE) != 0 && (flags16(other) & EPF_WSCALE) != 0) ? <u32>load<u8>(snd, E_WSCALE) : 0;
+}
+
+/** Receive window last advertised by `rcv` (scaled), or -1 when unknown: without the handshake the
+ *  scale is unknown (Suricata then assumes the maximum, 14, i.e. no useful check). */
 function windowOf(f: usize, rcv: usize, snd: usize): i64 {
-  // scaling is in force only when both SYNs carried the option (RFC 7323 §2.2); unknown without the
-  // handshake (Suricata assumes the maximum scale 14 for midstream, i.e. no useful check)
   if ((flags16(rcv) & EPF_SYN) == 0 || (flags16(snd) & EPF_SYN) == 0) return -1;
-  if ((flags16(rcv) & (EPF_SEEN)) == 0) return -1;
-  const shift = ((flags16(rcv) & EPF_WSCALE) != 0 && (flags16(snd) & EPF_WSCALE) != 0) ? <u32>load<u8>(rcv, E_WSCALE) : 0;
-  return <i64>load<u32>(rcv, E_WINDOW) << shift;
+  if ((flags16(rcv) & EPF_SEEN) == 0) return -1;
+  return <i64>load<u32>(rcv, E_WINDOW);
 }
 
 function handleData(f: usize, dir: i32, e: usize, peer: usize, seq: u32): void {
@@ -342,13 +367,15 @@ function handleFin(f: usize, dir: i32, e: usize): void {
   } else transition(f, TcpInput.FinB);
 }
 
-function handleRst(f: usize, dir: i32, e: usize, peer: usize): void {
+/** False when the RST is not acceptable (event raised, packet ignored). */
+function handleRst(f: usize, dir: i32, e: usize, peer: usize): bool {
+  if (!rstAcceptable(f, e)) { raise(f, dir, Ev.RstOutOfWindow); return false; }
   if (pktPayloadLen > 0) raise(f, dir, Ev.RstWithData);
-  if (!rstAcceptable(f, e)) { raise(f, dir, Ev.RstOutOfWindow); return; }
-  if (state(f) == TcpState.Closed) return;
-  setFlag(e, EPF_RST);
-  transition(f, TcpInput.Rst);
-  sessionFinish(f);
+  if (state(f) != TcpState.Closed) {
+    setFlag(e, EPF_RST);
+    transition(f, TcpInput.Rst);
+  }
+  return true;
 }
 
 /**
@@ -374,14 +401,6 @@ function rstAcceptable(f: usize, e: usize): bool {
   }
   // the RST may also carry the sequence number the receiver last acknowledged (RFC 5961 exact match)
   return off == next || off == acked;
-}
-
-function afterClose(f: usize, dir: i32, e: usize): void {
-  if (pktPayloadLen == 0) return;
-  const off = offsetOf(e, pktSeq);
-  if (off + <i64>pktWireLen <= <i64>load<u64>(e, E_DELIV_OFF)) return; // late retransmission
-  const rstBy = (flags16(e) & EPF_RST) != 0;
-  raise(f, dir, rstBy ? Ev.SuspectedRstInject : Ev.PktAfterClose);
 }
 
 /** Delivers everything left in both directions (holes as gaps) and frees the stored data. */

@@ -1,7 +1,7 @@
 /*
  * libnids reference reassembler for the streamsift benchmarks.
  *
- *   count [-c] FILE.pcap
+ *   count [-c] [-s N] FILE.pcap
  *
  * Reassembles every TCP connection of FILE with libnids and prints one line:
  *
@@ -16,6 +16,8 @@
  *
  * Checksum verification is off (as in a throughput setup); -c turns it back on,
  * then packets with a bad TCP checksum are dropped and counted as warnings.
+ * -s N sets nids_params.n_tcp_streams (default 1<<20): libnids keeps at most
+ * 3/4 of it open at once and evicts the oldest connection beyond that.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,15 +70,18 @@ static void on_warning(int type, int err, void *iph, void *data)
 int main(int argc, char **argv)
 {
 	int verify = 0;
+	long streams = 1 << 20;
 	const char *file = NULL;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-c"))
 			verify = 1;
+		else if (!strcmp(argv[i], "-s") && i + 1 < argc)
+			streams = strtol(argv[++i], NULL, 0);
 		else
 			file = argv[i];
 	}
-	if (!file) {
-		fprintf(stderr, "usage: %s [-c] FILE.pcap\n", argv[0]);
+	if (!file || streams < 4 || streams > (1L << 28)) {
+		fprintf(stderr, "usage: %s [-c] [-s N] FILE.pcap\n", argv[0]);
 		return 2;
 	}
 
@@ -85,7 +90,7 @@ int main(int argc, char **argv)
 	nids_params.pcap_filter = NULL;
 	/* hash table size; libnids tracks at most 3/4 of it at once, evicting the
 	   oldest connection (NIDS_TIMED_OUT) beyond that */
-	nids_params.n_tcp_streams = 1 << 20;
+	nids_params.n_tcp_streams = (int)streams;
 	nids_params.n_hosts = 1024;
 	nids_params.scan_num_hosts = 0; /* no port-scan detection */
 	nids_params.syslog = on_warning;

@@ -52,7 +52,7 @@ export const EVENTS = [
   "stream.reassembly_insert_memcap",
   "stream.pkt_invalid_checksum",
   "ipv4.frag_overlap",
-  "stream.pkt_after_close",
+  "stream.3whs_pkt_before_synack",
   "stream.data_beyond_fin",
   "stream.est_syn_resend",
   "stream.midstream_pickup",
