@@ -9,14 +9,16 @@ import { EngineError } from "./core/errors.js";
 
 export * from "./index.js";
 
-let compiled: WebAssembly.Module | undefined;
+const compiled: { release?: WebAssembly.Module; debug?: WebAssembly.Module } = {};
 
 /** The compiled core (build/core.wasm, or build/core-debug.wasm with `debug`: invariant checks on). */
 export function coreModule(debug = false): WebAssembly.Module {
-  if (!debug && compiled) return compiled;
+  const key = debug ? "debug" : "release";
+  const have = compiled[key];
+  if (have) return have;
   const url = new URL(debug ? "../build/core-debug.wasm" : "../build/core.wasm", import.meta.url);
   const mod = new WebAssembly.Module(readFileSync(url));
-  if (!debug) compiled = mod;
+  compiled[key] = mod;
   return mod;
 }
 

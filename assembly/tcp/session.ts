@@ -174,9 +174,9 @@ function isReusable(f: usize): bool {
     return false;
   }
   if (s == TcpState.None) return false;
-  // a retransmitted SYN (same ISN as the connection's client) is not a new connection
+  // a retransmitted or late SYN (its ISN is the one this connection's client used) is not a new one
   const c = ep(f, 0);
-  if ((flags16(c) & EPF_SYN) != 0 && seqAdd(load<u32>(c, E_BASE_SEQ), 0xffffffff) == pktSeq && flowDir == 0) return false;
+  if ((flags16(c) & EPF_BASE) != 0 && seqAdd(pktSeq, 1) == load<u32>(c, E_BASE_SEQ) && flowDir == 0) return false;
   return true;
 }
 
