@@ -15,6 +15,7 @@ import { pktTs, pktSetFragOverlap } from "./packet";
 
 const F_NEXT: usize = 0, F_FAM: usize = 4, F_PROTO: usize = 5, F_NR: usize = 6, F_LAST: usize = 7;
 const F_ID: usize = 8, F_TOTAL: usize = 12, F_SRC: usize = 16, F_DST: usize = 32, F_TS: usize = 48;
+const F_OVERLAP: usize = 56; // u8: an overlap with different bytes was seen
 const F_RANGES: usize = 64;
 const MAX_RANGES: i32 = 32;
 const F_DATA: usize = 64 + 8 * 32;
@@ -88,7 +89,7 @@ export function defragInsert(fam: u8, src: usize, dst: usize, id: u32, proto: u3
     if (rs > pos) memory.copy(r + F_DATA + pos, data + (pos - off), rs - pos);
     const a = max<u32>(rs, pos), b = min<u32>(re, end);
     for (let k = a; k < b; k++) {
-      if (load<u8>(r + F_DATA + k) != load<u8>(data + (k - off))) { pktSetFragOverlap(); break; }
+      if (load<u8>(r + F_DATA + k) != load<u8>(data + (k - off))) { store<u8>(r, 1, F_OVERLAP); break; }
     }
     pos = max<u32>(pos, re);
   }
@@ -98,6 +99,7 @@ export function defragInsert(fam: u8, src: usize, dst: usize, id: u32, proto: u3
   if (load<u8>(r, F_LAST) != 0 && load<u8>(r, F_NR) == 1 && load<u32>(r + F_RANGES) == 0
       && load<u32>(r + F_RANGES, 4) >= load<u32>(r, F_TOTAL)) {
     statAdd(St.FragsReassembled, 1);
+    if (load<u8>(r, F_OVERLAP) != 0) pktSetFragOverlap();
     done = r;
     return true;
   }

@@ -321,10 +321,10 @@ function handleData(f: usize, dir: i32, e: usize, peer: usize, seq: u32): void {
   }
   // stream depth: bytes beyond it are not stored
   if (depth != 0) {
-    if (<u64>off >= depth) {
-      if ((flags16(e) & EPF_DEPTH) == 0) { setFlag(e, EPF_DEPTH); raise(f, dir, Ev.DepthReached); statAdd(St.DepthReached, 1); }
-      return;
+    if (<u64>off + <u64>pktWireLen > depth && (flags16(e) & EPF_DEPTH) == 0) {
+      setFlag(e, EPF_DEPTH); raise(f, dir, Ev.DepthReached); statAdd(St.DepthReached, 1);
     }
+    if (<u64>off >= depth) return;
     if (<u64>off + len > depth) len = <u32>(depth - <u64>off);
   }
   let res = segmentsInsert(f, dir, <u64>off, src, len);
