@@ -45,6 +45,18 @@ function numberArg(name: string, v: string | undefined): number | undefined {
   return n;
 }
 
+/** Buffered stdout: one write per 64 KiB instead of one per line; a closed pipe (| head) ends quietly. */
+const OUT: string[] = [];
+let outLen = 0;
+function emit(line: string): void {
+  OUT.push(line); outLen += line.length;
+  if (outLen >= 65536) flushOut();
+}
+function flushOut(): void {
+  if (OUT.length) { process.stdout.write(OUT.join("")); OUT.length = 0; outLen = 0; }
+}
+process.stdout.on("error", (e: NodeJS.ErrnoException) => { if (e.code === "EPIPE") process.exit(0); throw e; });
+
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === "-h" || cmd === "--help") { process.stdout.write(USAGE); return cmd ? 0 : 2; }
@@ -100,14 +112,14 @@ async function main(argv: string[]): Promise<number> {
       if (o.json) {
         const line = flowJson(rec, extra);
         // connections still open at the end come out in creation order; the others as they end
-        if (rec.endReason === "eof") eofRecords.push(line); else process.stdout.write(`${JSON.stringify(line)}\n`);
+        if (rec.endReason === "eof") eofRecords.push(line); else emit(`${JSON.stringify(line)}\n`);
       } else if (wantFlows) records.push([rec, extra]);
     },
   });
   const notices: string[] = [];
   const engine = await createNodeEngine(config, {
     ...(o.json || o.out ? { onData: callbacks.onData!, onGap: callbacks.onGap! } : {}),
-    onConnection: callbacks.onConnection!,
+    ...(o.quiet && !o.json && !o.out ? {} : { onConnection: callbacks.onConnection! }),
     onNotice: (m) => { if (!notices.includes(m)) { notices.push(m); process.stderr.write(`streamsift: ${m}\n`); } },
   });
 
@@ -130,7 +142,8 @@ async function main(argv: string[]): Promise<number> {
   if (tty) process.stderr.write("\r\x1b[K");
   const elapsed = (performance.now() - t0) / 1000;
   eofRecords.sort((a, b) => (a.flow_id as number) - (b.flow_id as number));
-  for (const line of eofRecords) process.stdout.write(`${JSON.stringify(line)}\n`);
+  for (const line of eofRecords) emit(`${JSON.stringify(line)}\n`);
+  flushOut();
   if (!o.json && wantFlows) printTable(records);
 
   const s = engine.stats();

@@ -42,14 +42,21 @@ export function flowBucketBytes(): usize { return <usize>(bucketMask + 1) << 2; 
   h ^= h >> 16; h *= 0x7feb352d; h ^= h >> 15; h *= 0x846ca68b; h ^= h >> 16;
   return h;
 }
+/**
+ * Symmetric hash of two endpoints: built only from XORs and sums of the two sides' words, which do not
+ * change when the sides are swapped, then mixed once. The same for both directions of a connection.
+ */
 // @ts-ignore: decorator
-@inline function endpointHash(addr: usize, port: u32): u32 {
-  return mix(load<u32>(addr) ^ mix(load<u32>(addr, 4) ^ mix(load<u32>(addr, 8) ^ mix(load<u32>(addr, 12) ^ port))));
+@inline function pairHash(a: usize, ap: u32, b: usize, bp: u32): u32 {
+  const x0 = load<u32>(a) ^ load<u32>(b), x1 = load<u32>(a, 4) ^ load<u32>(b, 4);
+  const x2 = load<u32>(a, 8) ^ load<u32>(b, 8), x3 = load<u32>(a, 12) ^ load<u32>(b, 12);
+  const s0 = load<u32>(a) + load<u32>(b) + load<u32>(a, 12) + load<u32>(b, 12);
+  return mix(x0 + x1 * 0x01000193 + x2 * 0x85ebca6b + x3 * 0xc2b2ae35 + (ap ^ bp) * 0x9e3779b1 + (ap + bp) + s0 * 0x27d4eb2f);
 }
 
 /** Symmetric hash of the current packet's endpoints. */
 export function flowHashOfPacket(): u32 {
-  return endpointHash(SRC_ADDR, <u32>pktSport) + endpointHash(DST_ADDR, <u32>pktDport);
+  return pairHash(SRC_ADDR, <u32>pktSport, DST_ADDR, <u32>pktDport);
 }
 
 // @ts-ignore: decorator
@@ -99,7 +106,7 @@ export function flowCreate(srcIsClient: bool): usize {
 
 /** Removes f from its bucket and returns it to the pool. */
 export function flowUnlink(f: usize): void {
-  const h = endpointHash(f + F_CADDR, <u32>load<u16>(f, F_CPORT)) + endpointHash(f + F_SADDR, <u32>load<u16>(f, F_SPORT));
+  const h = pairHash(f + F_CADDR, <u32>load<u16>(f, F_CPORT), f + F_SADDR, <u32>load<u16>(f, F_SPORT));
   let link = buckets + (<usize>(h & bucketMask) << 2);
   while (true) {
     const cur = <usize>load<u32>(link);

@@ -40,7 +40,7 @@ function getPage(e: usize, no: u64): usize {
     if (n < no) break;
     after = <usize>load<u32>(after, P_PREV);
   }
-  const pg = poolAlloc(POOL_PAGE);
+  const pg = poolAlloc(POOL_PAGE, <u32>PAGE_HDR); // data bytes are written before they are read
   if (pg == 0) return 0;
   store<u64>(pg, no, P_NO);
   const next = after == 0 ? <usize>load<u32>(e, E_PAGE_HEAD) : <usize>load<u32>(after, P_NEXT);

@@ -71,8 +71,11 @@ function poolGrow(d: usize): bool {
   return true;
 }
 
-/** A zero-filled record, or 0 when the pool is at its limit or memory cannot grow. */
-export function poolAlloc(id: i32): usize {
+/**
+ * A record whose first `zeroBytes` bytes are zero (all of it by default), or 0 when the pool is at its
+ * limit or memory cannot grow. Pages pass their header size: their data is always written before read.
+ */
+export function poolAlloc(id: i32, zeroBytes: u32 = 0xffffffff): usize {
   const d = desc(id);
   let p = <usize>load<u32>(d, D_FREE);
   if (p == 0) {
@@ -80,7 +83,7 @@ export function poolAlloc(id: i32): usize {
     p = <usize>load<u32>(d, D_FREE);
   }
   store<u32>(d, load<u32>(p), D_FREE);
-  memory.fill(p, 0, <usize>load<u32>(d, D_ITEM));
+  memory.fill(p, 0, <usize>min<u32>(zeroBytes, load<u32>(d, D_ITEM)));
   const live = load<u32>(d, D_LIVE) + 1;
   store<u32>(d, live, D_LIVE);
   if (live > load<u32>(d, D_PEAK)) store<u32>(d, live, D_PEAK);

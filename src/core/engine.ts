@@ -354,26 +354,32 @@ export class Engine {
 
   private hFlowEnd(f: number, reason: number): void {
     if (this.cb.onConnection) this.cb.onConnection(this.record(f, reason));
-    this.conns.delete(f);
+    if (this.conns.size) this.conns.delete(f);
   }
 
   private record(f: number, reason: number): ConnectionRecord {
     this.refresh();
     const dv = this.dv;
     const base = this.conn(f);
-    const evBits = dv.getBigUint64(f + Layout.F_EVENTS, true);
     const events: string[] = [];
-    for (let i = 0; i < EVENTS.length; i++) {
-      if (!INFO_EVENTS.has(i) && ((evBits >> BigInt(i)) & 1n) === 1n) events.push(this.eventName(f, i));
+    for (let w = 0; w < 2; w++) {
+      let bits = dv.getUint32(f + Layout.F_EVENTS + 4 * w, true);
+      while (bits !== 0) {
+        const b = 31 - Math.clz32(bits & -bits);
+        bits &= bits - 1;
+        const i = w * 32 + b;
+        if (i < EVENTS.length && !INFO_EVENTS.has(i)) events.push(this.eventName(f, i));
+      }
     }
+    const u64 = (at: number) => dv.getUint32(at, true) + dv.getUint32(at + 4, true) * 4294967296;
     const dirRec = (d: number): DirectionRecord => {
       const e = f + Layout.F_EP + d * Layout.EP_SIZE;
       const flags = dv.getUint16(e + Layout.E_FLAGS, true);
-      const deliv = Number(dv.getBigUint64(e + Layout.E_DELIV_OFF, true));
-      const gapBytes = Number(dv.getBigUint64(e + Layout.E_GAP_BYTES, true));
+      const deliv = u64(e + Layout.E_DELIV_OFF);
+      const gapBytes = u64(e + Layout.E_GAP_BYTES);
       return {
         packets: dv.getUint32(e + Layout.E_PKTS, true),
-        wireBytes: Number(dv.getBigUint64(e + Layout.E_WIRE_BYTES, true)),
+        wireBytes: u64(e + Layout.E_WIRE_BYTES),
         bytes: deliv - gapBytes,
         gapCount: dv.getUint32(e + Layout.E_GAP_COUNT, true),
         gapBytes,
@@ -388,8 +394,8 @@ export class Engine {
       state: TCP_STATES[this.u8[f + Layout.F_STATE]!] ?? "?",
       endReason: END_REASONS[reason] ?? "eof",
       midstream: (this.u8[f + Layout.F_FLAGS]! & FlowFlags.MIDSTREAM) !== 0,
-      firstTs: Number(dv.getBigInt64(f + Layout.F_FIRST_TS, true)),
-      lastTs: Number(dv.getBigInt64(f + Layout.F_LAST_TS, true)),
+      firstTs: u64(f + Layout.F_FIRST_TS),
+      lastTs: u64(f + Layout.F_LAST_TS),
       toserver: dirRec(0),
       toclient: dirRec(1),
       events,
