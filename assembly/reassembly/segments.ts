@@ -256,7 +256,8 @@ export function segmentsDeliver(f: usize, dir: i32, limit: u64, final: bool): vo
   store<u64>(e, pos, E_DELIV_OFF);
   if (load<u64>(e, E_NEXT_OFF) < pos) store<u64>(e, pos, E_NEXT_OFF);
   if (pos > load<u64>(e, E_MAX_END)) store<u64>(e, pos, E_MAX_END);
-  storeRelease(e, pos);
+  // nothing left to deliver: every page holds only delivered bytes, so an idle connection keeps none
+  if (head == 0) storeClear(e); else storeRelease(e, pos);
   if (VALIDATE) segmentsValidate(e);
 }
 
