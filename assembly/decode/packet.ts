@@ -26,6 +26,11 @@ export let pktFlags: u8 = 0;
 export let pktWindow: u32 = 0;
 export let pktWscale: i32 = -1;     // -1: option absent
 export let pktTfo: bool = false;     // TCP Fast Open option (34, or experimental 254 with magic f989)
+export let pktMss: u32 = 0;          // MSS option (0: absent)
+export let pktSackPerm: bool = false; // SACK-permitted option
+export let pktTsVal: u32 = 0;        // timestamps option (pktHasTs)
+export let pktTsEcr: u32 = 0;
+export let pktHasTs: bool = false;
 export let pktPayload: usize = 0;    // captured payload
 export let pktPayloadLen: u32 = 0;   // captured payload length
 export let pktWireLen: u32 = 0;      // payload length on the wire (from the IP length); >= pktPayloadLen
@@ -48,6 +53,9 @@ export function pktSetTcp(sport: u16, dport: u16, seq: u32, ack: u32, flags: u8,
   pktWindow = window; pktUrgPtr = urg; pktWscale = -1; pktTfo = false;
 }
 export function pktSetOptions(wscale: i32, tfo: bool): void { pktWscale = wscale; pktTfo = tfo; }
+export function pktSetMoreOptions(mss: u32, sackPerm: bool, hasTs: bool, tsVal: u32, tsEcr: u32): void {
+  pktMss = mss; pktSackPerm = sackPerm; pktHasTs = hasTs; pktTsVal = tsVal; pktTsEcr = tsEcr;
+}
 export function pktSetPayload(ptr: usize, len: u32, wireLen: u32, csum: u8): void {
   pktPayload = ptr; pktPayloadLen = len; pktWireLen = wireLen; pktCsum = csum;
 }

@@ -7,7 +7,7 @@ import { St } from "../abi/stats";
 import { statAdd } from "../util/cfg";
 import { csumFold, csumPartial } from "./checksum";
 import {
-  pktSetAddrs, pktSetTcp, pktSetOptions, pktSetPayload, CSUM_BAD, CSUM_GOOD, CSUM_UNKNOWN,
+  pktSetAddrs, pktSetTcp, pktSetOptions, pktSetMoreOptions, pktSetPayload, CSUM_BAD, CSUM_GOOD, CSUM_UNKNOWN,
 } from "./packet";
 import { checksumMode, checksumGate } from "../tcp/checksum";
 
@@ -21,9 +21,10 @@ export function decodeTcp(family: u8, src: usize, dst: usize, p: usize, len: u32
   pktSetAddrs(family, src, dst);
   pktSetTcp(<u16>be16(p), <u16>be16(p + 2), bswap<u32>(load<u32>(p + 4)), bswap<u32>(load<u32>(p + 8)),
             load<u8>(p + 13), be16(p + 14), <u16>be16(p + 18));
-  // options: only the ones reassembly needs (window scale, TFO); malformed options end the walk
+  // options (RFC 9293 §3.1, RFC 7323, RFC 2018, RFC 7413); a malformed option ends the walk
   let wscale: i32 = -1;
-  let tfo = false;
+  let tfo = false, sackPerm = false, hasTs = false;
+  let mss: u32 = 0, tsVal: u32 = 0, tsEcr: u32 = 0;
   let o: u32 = 20;
   while (o < hl) {
     const kind = load<u8>(p + o);
@@ -32,12 +33,16 @@ export function decodeTcp(family: u8, src: usize, dst: usize, p: usize, len: u32
     if (o + 1 >= hl) break;
     const olen = <u32>load<u8>(p + o + 1);
     if (olen < 2 || o + olen > hl) break;
-    if (kind == 3 && olen == 3) wscale = min<i32>(<i32>load<u8>(p + o + 2), 14);
+    if (kind == 2 && olen == 4) mss = be16(p + o + 2);
+    else if (kind == 3 && olen == 3) wscale = min<i32>(<i32>load<u8>(p + o + 2), 14);
+    else if (kind == 4 && olen == 2) sackPerm = true;
+    else if (kind == 8 && olen == 10) { hasTs = true; tsVal = bswap<u32>(load<u32>(p + o + 2)); tsEcr = bswap<u32>(load<u32>(p + o + 6)); }
     else if (kind == 34) tfo = true;
     else if (kind == 254 && olen >= 4 && be16(p + o + 2) == 0xf989) tfo = true;
     o += olen;
   }
   pktSetOptions(wscale, tfo);
+  pktSetMoreOptions(mss, sackPerm, hasTs, tsVal, tsEcr);
   let csum = CSUM_UNKNOWN;
   if (checksumMode() != 0) {
     if (badIp) csum = CSUM_BAD;

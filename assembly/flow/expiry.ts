@@ -27,7 +27,8 @@ export function expiryInit(): void {
   tClosed = <i64>(cfgGet(Cfg.TimeoutClosed) * 1e6);
 }
 
-function timeoutOf(f: usize): i64 {
+/** Idle timeout of connection f, by its state's class (new / established / closed). */
+export function timeoutOf(f: usize): i64 {
   const c = stateClass(<i32>load<u8>(f, F_STATE));
   return c == 0 ? tNew : (c == 1 ? tEst : tClosed);
 }

@@ -27,7 +27,7 @@ import {
   pktSport, pktTfo, pktTs, pktWindow, pktWireLen, pktWscale, pktFragOverlap,
 } from "../decode/packet";
 import { flowCreate, flowDir, flowLookup, flowUnlink } from "../flow/table";
-import { flowMakeRoom } from "../flow/expiry";
+import { flowMakeRoom, timeoutOf } from "../flow/expiry";
 import { INS_DIFF, INS_NOMEM, segmentsClear, segmentsDeliver, segmentsInsert, deliverGap } from "../reassembly/segments";
 import { Policy } from "../reassembly/policy";
 import { TcpInput, TcpState, stateNext } from "./state";
@@ -93,6 +93,11 @@ export function tcpHandleSegment(): void {
 
   // G2: find the connection; a SYN on a finished one is a new connection (port reuse, as tshark counts)
   let f = flowLookup();
+  if (f != 0 && pktTs - load<i64>(f, F_LAST_TS) > timeoutOf(f)) {
+    // idle past its timeout (the periodic sweep has not come by yet): ended, this packet starts anew
+    statAdd(St.FlowsTimedOut, 1);
+    sessionEnd(f, 1 /* END_TIMEOUT */); f = 0;
+  }
   if (f != 0 && syn && !ack && isReusable(f)) { sessionEnd(f, 2 /* END_REUSE */); f = 0; }
 
   // G3: no connection yet: a SYN opens one; anything else only when midstream pickup is on

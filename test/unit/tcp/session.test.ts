@@ -215,3 +215,42 @@ describe("host-os-policy: the receiver's address picks the policy", () => {
     expect(text(g.toserver.data)).toBe("GOOD");
   });
 });
+
+describe("memory limits and timeouts", () => {
+  test("flow memcap: the least recently active connections are ended (reason pruned), nothing is lost", async () => {
+    const frames = [];
+    for (let i = 0; i < 40; i++) {
+      const c = new TcpConversation({ client: `10.0.1.${i + 1}:4000`, server: "10.0.0.2:80", startMicros: 1_700_000_000_000_000 + i * 1_000_000 });
+      c.handshake().clientSend(`request ${i}`).serverAck();
+      frames.push(...c.records());
+    }
+    const r = await runFrames(frames, { maxFlows: 16 });
+    expect(r.error).toBeUndefined();
+    expect(r.flows).toHaveLength(40);
+    expect(r.flows.filter((f) => f.record.endReason === "pruned").length).toBeGreaterThan(0);
+    expect(r.flows.map((f) => text(f.toserver.data))).toEqual(Array.from({ length: 40 }, (_, i) => `request ${i}`));
+    expect(r.stats.flows_pruned).toBeGreaterThan(0);
+  });
+
+  test("idle timeout: a connection silent longer than its state's timeout ends; later packets are a new pickup", async () => {
+    const c = new TcpConversation({ client: "10.0.0.1:40000", server: "10.0.0.2:80", startMicros: 1_700_000_000_000_000, stepMicros: 1000 });
+    c.handshake().clientSend("before").serverAck();
+    const d = new TcpConversation({ client: "10.0.0.1:40000", server: "10.0.0.2:80", startMicros: 1_700_000_100_000_000 });
+    d.handshake(); // only to advance: we send a late data segment of the first connection
+    const late = new TcpConversation({ client: "10.0.0.1:40000", server: "10.0.0.2:80", startMicros: 1_700_000_100_000_000 });
+    late.clientSend("after", { relSeq: 7 });
+    const r = await runFrames([...c.records(), ...late.records(), ...late.records()], { timeouts: { established: 10 } });
+    expect(r.flows.map((f) => [f.record.endReason, text(f.toserver.data)])).toEqual([["timeout", "before"], ["eof", "after"]]);
+  });
+
+  test("reassembly memcap: a direction that cannot store more delivers what it holds and goes on; nothing is lost", async () => {
+    const c = conv(); c.handshake();
+    const chunk = "x".repeat(1400);
+    for (let i = 0; i < 1500; i++) c.clientSend(chunk); // 2.1 MB, never acknowledged
+    c.serverAck();
+    const f = await one(c, { memcap: 1 << 20, flushUnacked: 1 << 30 });
+    expect(f.toserver.data.length).toBe(1400 * 1500);
+    expect(f.toserver.gaps).toEqual([]);
+    expect(f.events).toContain("stream.reassembly_no_segment");
+  });
+});
