@@ -25,6 +25,7 @@ export const END_EOF: i32 = 0;          // end of input (flushAll)
 export const END_TIMEOUT: i32 = 1;
 export const END_REUSE: i32 = 2;        // a new SYN reused the 4-tuple of a finished connection
 export const END_PRUNED: i32 = 3;       // flow memcap: least recently active connection evicted
+export const END_CLOSED: i32 = 4;       // both FINs acknowledged
 
 let eventsOn: bool = true;
 export function hostEventsEnable(on: bool): void { eventsOn = on; }

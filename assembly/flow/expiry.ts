@@ -4,7 +4,8 @@
 // Owns:      the sweep clock. Suricata's flow manager also sweeps the hash periodically instead of
 //            keeping LRU lists, which would cost 8 bytes per connection.
 // Cost:      a sweep visits every bucket and record: it runs at most once per second of capture time
-//            and only after at least (live connections / 4) packets, so it stays O(1) per packet.
+//            and only after at least as many packets as live connections, so it stays O(1) per packet.
+//            A connection found idle past its timeout on lookup is ended there (tcp/session.ts).
 
 import { F_HASH_NEXT, F_LAST_TS, F_STATE } from "../abi/layout";
 import { St } from "../abi/stats";
@@ -36,7 +37,7 @@ export function timeoutOf(f: usize): i64 {
 /** Called per packet with its timestamp; sweeps when due. */
 export function flowExpire(now: i64): void {
   packetsSince++;
-  if (now - lastSweep < 1_000_000 || packetsSince < (poolLive(POOL_FLOW) >> 2)) return;
+  if (now - lastSweep < 1_000_000 || packetsSince < poolLive(POOL_FLOW)) return;
   if (lastSweep == 0) { lastSweep = now; return; }
   lastSweep = now; packetsSince = 0;
   const n = flowBucketCount();

@@ -12,13 +12,15 @@ import {
   FLOW_SIZE, F_CADDR, F_CONN_ID, F_CPORT, F_FAMILY, F_FLAGS, F_HASH_NEXT, F_SADDR, F_SPORT, FF_V6,
 } from "../abi/layout";
 import { St } from "../abi/stats";
-import { POOL_FLOW, poolAlloc, poolFree, poolInit } from "../util/pool";
+import { POOL_FLOW, poolAlloc, poolFree, poolInit, poolLive } from "../util/pool";
 import { statAdd } from "../util/cfg";
 import { arenaAlloc } from "../util/arena";
 import { DST_ADDR, SRC_ADDR, pktDport, pktFamily, pktSport } from "../decode/packet";
 
 let buckets: usize = 0;
 let bucketMask: u32 = 0;
+let maxBucketMask: u32 = (1 << 24) - 1; // grow up to 16 M buckets (64 MiB)
+let tableBytes: usize = 0;             // all bucket arrays ever allocated
 let nextConnId: u32 = 1;
 /** Direction of the last looked-up packet: 0 = client to server, 1 = server to client. */
 export let flowDir: i32 = 0;
@@ -31,11 +33,16 @@ export function flowInit(nBuckets: u32, maxFlows: u32): bool {
   if (buckets == 0) return false;
   memory.fill(buckets, 0, <usize>n << 2);
   bucketMask = n - 1;
+  tableBytes = <usize>n << 2;
+  let m: u32 = 1;
+  while (m < maxFlows && m < (1 << 24)) m <<= 1;
+  maxBucketMask = max<u32>(m, n) - 1;
   poolInit(POOL_FLOW, FLOW_SIZE, maxFlows, 1024);
   return true;
 }
 export function flowBucketCount(): u32 { return bucketMask + 1; }
-export function flowBucketBytes(): usize { return <usize>(bucketMask + 1) << 2; }
+/** Bytes of bucket arrays allocated (the current one and any outgrown ones). */
+export function flowBucketBytes(): usize { return tableBytes; }
 
 // @ts-ignore: decorator
 @inline function mix(h: u32): u32 {
@@ -84,8 +91,38 @@ export function flowLookup(): usize {
   return 0;
 }
 
+/**
+ * Doubles the bucket array when connections outnumber buckets, so chains stay short (load <= 1).
+ * The old array is not reused (the arena never frees): the waste is at most the final size.
+ */
+function flowGrow(): void {
+  const n = (bucketMask + 1) << 1;
+  const nb = arenaAlloc(<usize>n << 2);
+  if (nb == 0) return; // keep the current table: longer chains, still correct
+  memory.fill(nb, 0, <usize>n << 2);
+  const oldN = bucketMask + 1;
+  for (let i: u32 = 0; i < oldN; i++) {
+    let f = <usize>load<u32>(buckets + (<usize>i << 2));
+    while (f != 0) {
+      const next = <usize>load<u32>(f, F_HASH_NEXT);
+      const h = pairHash(f + F_CADDR, <u32>load<u16>(f, F_CPORT), f + F_SADDR, <u32>load<u16>(f, F_SPORT));
+      const b = nb + (<usize>(h & (n - 1)) << 2);
+      store<u32>(f, load<u32>(b), F_HASH_NEXT);
+      store<u32>(b, <u32>f);
+      f = next;
+    }
+  }
+  buckets = nb;
+  bucketMask = n - 1;
+  tableBytes += <usize>n << 2;
+}
+
 /** A new record for the current packet (after flowLookup), linked at the head of its bucket. */
 export function flowCreate(srcIsClient: bool): usize {
+  if (poolLive(POOL_FLOW) > bucketMask && bucketMask < maxBucketMask) {
+    flowGrow();
+    lastHash = flowHashOfPacket();
+  }
   const f = poolAlloc(POOL_FLOW);
   if (f == 0) return 0;
   const ca = srcIsClient ? SRC_ADDR : DST_ADDR, sa = srcIsClient ? DST_ADDR : SRC_ADDR;

@@ -100,9 +100,10 @@ export function tcpHandleSegment(): void {
   }
   if (f != 0 && syn && !ack && isReusable(f)) { sessionEnd(f, 2 /* END_REUSE */); f = 0; }
 
-  // G3: no connection yet: a SYN opens one; anything else only when midstream pickup is on
+  // G3: no connection yet: a SYN opens one; anything else only when midstream pickup is on, except a
+  //     bare FIN or RST (the tail of a connection that already ended: nothing to pick up)
   if (f == 0) {
-    if (!syn && !midstream) { statAdd(St.IgnoredNoSession, 1); return; }
+    if ((!syn && !midstream) || (!syn && pktPayloadLen == 0 && (fin || rst))) { statAdd(St.IgnoredNoSession, 1); return; }
     f = sessionCreate(syn, ack);
     if (f == 0) return;
   }
@@ -169,6 +170,15 @@ export function tcpHandleSegment(): void {
   if (!syn && !rst && (ack || pktPayloadLen > 0)) {
     if (state(f) == TcpState.SynRecv && dir == 1 && pktPayloadLen == 0) { /* server ACK: not the 3rd packet */ }
     else if (state(f) < TcpState.Established) transition(f, TcpInput.Ack);
+  }
+
+  // G13: both FINs acknowledged: nothing more can be delivered, so the connection ends now (its record
+  //      goes out, its memory back to the pools). Late retransmissions then find no connection: bare
+  //      FINs/RSTs are ignored (G3), a late data segment starts a midstream pickup of nothing new.
+  //      A connection closed by RST stays until its timeout: data after an RST is still reassembled.
+  if (state(f) == TcpState.Closed && (flags16(e) & EPF_RST) == 0 && (flags16(peer) & EPF_RST) == 0
+      && (flags16(e) & EPF_FIN_ACKED) != 0 && (flags16(peer) & EPF_FIN_ACKED) != 0) {
+    sessionEnd(f, 4 /* END_CLOSED */);
   }
 }
 

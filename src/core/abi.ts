@@ -77,7 +77,7 @@ export const TCP_STATES = [
 ] as const;
 
 /** Why a connection ended (assembly/host.ts END_*). */
-export const END_REASONS = ["eof", "timeout", "reuse", "pruned"] as const;
+export const END_REASONS = ["eof", "timeout", "reuse", "pruned", "closed"] as const;
 
 /** Record layouts (assembly/abi/layout.ts). */
 export const Layout = {
