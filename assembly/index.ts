@@ -17,8 +17,9 @@ import {
   captureNeeded as walkNeeded, captureFormat as walkFormat, captureLinkType as walkLinkType,
 } from "./capture/walk";
 import { decodeFrame } from "./decode/decode";
+import { decodeTcpInit } from "./decode/tcp";
 import { defragInit } from "./decode/defrag";
-import { flowInit, flowBucketBytes } from "./flow/table";
+import { flowInit, flowBucketBytes, flowIdsForShard } from "./flow/table";
 import { expiryInit, flowEndAll } from "./flow/expiry";
 import { sessionInit } from "./tcp/session";
 import { checksumInit, checksumFlush } from "./tcp/checksum";
@@ -63,6 +64,8 @@ export function init(): i32 {
   segmentsInit(scratch, SCRATCH_CAP, cfgGet(Cfg.DeliverData) != 0);
   hostEventsEnable(cfgGet(Cfg.Events) != 0);
   filterInit();
+  decodeTcpInit(<u32>cfgGet(Cfg.ShardIndex), <u32>cfgGet(Cfg.ShardCount));
+  flowIdsForShard(<u32>cfgGet(Cfg.ShardIndex), <u32>cfgGet(Cfg.ShardCount));
   sessionInit();
   expiryInit();
   walkReset();

@@ -45,14 +45,14 @@ const opt = { reps: 30, warmup: 3, scale: 1, budget: 10, only: null, json: false
 {
   const a = process.argv.slice(2);
   for (let i = 0; i < a.length; i++) {
-    const num = () => {
+    const num = (zeroOk = false) => {
       const v = Number(a[++i]);
-      if (!Number.isFinite(v) || v <= 0) die(`bad value for ${a[i - 1]}`);
+      if (!Number.isFinite(v) || v < 0 || (v === 0 && !zeroOk)) die(`bad value for ${a[i - 1]}`);
       return v;
     };
     switch (a[i]) {
       case "--reps": opt.reps = Math.floor(num()); break;
-      case "--warmup": opt.warmup = Math.floor(num()); break;
+      case "--warmup": opt.warmup = Math.floor(num(true)); break;
       case "--scale": opt.scale = num(); break;
       case "--budget": opt.budget = num(); break;
       case "--only": opt.only = String(a[++i] ?? "").split(",").filter(Boolean); break;

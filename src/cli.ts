@@ -8,6 +8,7 @@ import { EngineError } from "./core/errors.js";
 import type { EngineConfig } from "./config/schema.js";
 import type { ConnectionRecord } from "./core/engine.js";
 import { flowOutputCallbacks, flowJson, type FlowExtra } from "./outputs/flow-json.js";
+import type { WorkerMessage } from "./worker.js";
 
 const USAGE = `usage: streamsift reassemble FILE|- [options]
 
@@ -29,6 +30,7 @@ Reassembles every TCP connection in a pcap or pcapng capture (FILE, or - for std
   --json                 one JSON object per connection (EVE flow naming), then the summary on stderr
   --out DIR              write each direction's bytes to DIR, named like tcpflow
   --stats                print a final JSON stats record (counters and memory)
+  --workers N            split the connections over N worker threads (files only; default 1)
   -q, --quiet            print only the summary line
   -h, --help             this text
 `;
@@ -70,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
         "no-checksum": { type: "boolean" }, "no-midstream": { type: "boolean" }, depth: { type: "string" },
         memcap: { type: "string" }, "max-flows": { type: "string" }, directions: { type: "string" },
         ports: { type: "string" }, "no-events": { type: "boolean" }, config: { type: "string" },
-        json: { type: "boolean" }, out: { type: "string" }, stats: { type: "boolean" },
+        json: { type: "boolean" }, out: { type: "string" }, stats: { type: "boolean" }, workers: { type: "string" },
         quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" },
       },
     });
@@ -102,6 +104,13 @@ async function main(argv: string[]): Promise<number> {
   if (o.directions !== undefined) config.directions = o.directions as EngineConfig["directions"];
   if (o.ports !== undefined) config.ports = o.ports.split(",").map((p) => numberArg("ports", p.trim())!);
   if (o["no-events"]) config.events = false;
+
+  const workers = numberArg("workers", o.workers) ?? 1;
+  if (workers > 1) {
+    if (file === "-") die("--workers needs a file: each worker reads the capture itself");
+    if (workers > 64) die("--workers: at most 64");
+    return runWorkers(file, config, workers, { json: !!o.json, out: o.out, quiet: !!o.quiet, stats: !!o.stats });
+  }
 
   const records: Array<[ConnectionRecord, FlowExtra]> = [];
   const eofRecords: Array<Record<string, unknown>> = [];
@@ -147,10 +156,7 @@ async function main(argv: string[]): Promise<number> {
   if (!o.json && wantFlows) printTable(records);
 
   const s = engine.stats();
-  const conns = s.flows_created;
-  const summary = `summary: packets=${s.packets} tcp=${s.tcp_packets} connections=${conns} c2s=${s.delivered_toserver} ` +
-    `s2c=${s.delivered_toclient} gaps=${s.gaps} gap_bytes=${s.gap_bytes} events=${s.events} ` +
-    `bad_checksum=${s.bad_checksum} elapsed=${elapsed.toFixed(3)}s`;
+  const summary = summaryLine(s, elapsed);
   (o.json ? process.stderr : process.stdout).write(`${summary}\n`);
   if (o.stats) {
     const mem = engine.memory();
@@ -161,6 +167,46 @@ async function main(argv: string[]): Promise<number> {
     process.stderr.write(`streamsift: ${file}: ${error.message} [${error.code}]\n`);
     return 1;
   }
+  return 0;
+}
+
+/** Counters every shard counts in full (each walks the whole capture): taken once, not summed. */
+const PER_CAPTURE = new Set(["packets", "capture_bytes", "decode_errors", "non_tcp", "unknown_linktype", "truncated",
+  "frags_reassembled", "frags_dropped", "other_shard"]);
+
+function summaryLine(s: Record<string, number>, elapsed: number): string {
+  return `summary: packets=${s.packets} tcp=${s.tcp_packets} connections=${s.flows_created} c2s=${s.delivered_toserver} ` +
+    `s2c=${s.delivered_toclient} gaps=${s.gaps} gap_bytes=${s.gap_bytes} events=${s.events} ` +
+    `bad_checksum=${s.bad_checksum} elapsed=${elapsed.toFixed(3)}s`;
+}
+
+async function runWorkers(file: string, config: EngineConfig, n: number,
+                          o: { json: boolean; out: string | undefined; quiet: boolean; stats: boolean }): Promise<number> {
+  const { Worker } = await import("node:worker_threads");
+  const t0 = performance.now();
+  const rows: Array<Omit<ConnectionRecord, "user">> = [];
+  const notices = new Set<string>();
+  const results = await Promise.all(Array.from({ length: n }, (_, index) => new Promise<WorkerMessage & { type: "done" }>((res, rej) => {
+    const w = new Worker(new URL("./worker.js", import.meta.url), {
+      workerData: { file, config: { ...config, shard: { index, count: n } }, json: o.json, out: o.out, table: !o.json && !o.quiet },
+    });
+    w.on("message", (m: WorkerMessage) => {
+      if (m.type === "json") for (const l of m.lines) emit(`${l}\n`);
+      else if (m.type === "rows") rows.push(...m.rows);
+      else if (m.type === "notice") { if (!notices.has(m.message)) { notices.add(m.message); process.stderr.write(`streamsift: ${m.message}\n`); } }
+      else if (m.type === "done") res(m);
+    });
+    w.on("error", rej);
+  })));
+  flushOut();
+  const total: Record<string, number> = {};
+  for (const r of results) for (const [k, v] of Object.entries(r.stats)) total[k] = PER_CAPTURE.has(k) ? v : (total[k] ?? 0) + v;
+  if (!o.json && !o.quiet) printTable(rows.map((r) => [r as ConnectionRecord, undefined as unknown as FlowExtra]));
+  const elapsed = (performance.now() - t0) / 1000;
+  (o.json ? process.stderr : process.stdout).write(`${summaryLine(total, elapsed)} workers=${n}\n`);
+  if (o.stats) process.stdout.write(`${JSON.stringify({ event_type: "stats", stats: total, workers: n, elapsed_s: elapsed })}\n`);
+  const err = results.find((r) => r.error)?.error;
+  if (err) { process.stderr.write(`streamsift: ${file}: ${err.message} [${err.code}]\n`); return 1; }
   return 0;
 }
 

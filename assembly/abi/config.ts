@@ -20,5 +20,7 @@ export const enum Cfg {
   InputCap = 16,       // bytes of the input region
   PortsAll = 17,       // 1: reassemble every port; 0: only ports set in the port bitmap
   PolicyEntries = 18,  // number of host-os-policy entries written to the policy table
-  Count = 19,
+  ShardIndex = 19,     // this instance handles the connections whose symmetric hash % ShardCount == ShardIndex
+  ShardCount = 20,     // 1: every connection (several instances, e.g. one per worker thread, split the work)
+  Count = 21,
 }

@@ -29,5 +29,6 @@ export const enum St {
   DepthReached = 25,
   HeldPackets = 26,       // packets held back while a host's checksum pattern was unknown
   IgnoredNoSession = 27,  // packets ignored: no connection and midstream pickup off
-  Count = 28,
+  OtherShard = 28,        // TCP packets left to another instance (Cfg.ShardCount > 1)
+  Count = 29,
 }

@@ -10,6 +10,7 @@ import {
   pktSetAddrs, pktSetTcp, pktSetOptions, pktSetMoreOptions, pktSetPayload, CSUM_BAD, CSUM_GOOD, CSUM_UNKNOWN,
 } from "./packet";
 import { checksumMode, checksumGate } from "../tcp/checksum";
+import { flowHashOfPacket } from "../flow/table";
 
 // @ts-ignore: decorator
 @inline function be16(p: usize): u32 { return <u32>bswap<u16>(load<u16>(p)); }
@@ -57,6 +58,12 @@ export function decodeTcp(family: u8, src: usize, dst: usize, p: usize, len: u32
     }
   }
   pktSetPayload(p + hl, len - hl, wireLen - hl, csum);
+  // several instances share a capture: each takes the connections of its shard (the hash is the same
+  // for both directions, so a connection never straddles two instances)
+  if (shardCount > 1 && flowHashOfPacket() % shardCount != shardIndex) { statAdd(St.OtherShard, 1); return; }
   statAdd(St.TcpPackets, 1);
   checksumGate();
 }
+
+let shardIndex: u32 = 0, shardCount: u32 = 1;
+export function decodeTcpInit(index: u32, count: u32): void { shardIndex = index; shardCount = max<u32>(1, count); }

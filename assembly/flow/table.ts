@@ -22,6 +22,9 @@ let bucketMask: u32 = 0;
 let maxBucketMask: u32 = (1 << 24) - 1; // grow up to 16 M buckets (64 MiB)
 let tableBytes: usize = 0;             // all bucket arrays ever allocated
 let nextConnId: u32 = 1;
+let connIdStep: u32 = 1;
+/** Sharded instances number their connections index+1, index+1+count, ...: unique across shards. */
+export function flowIdsForShard(index: u32, count: u32): void { nextConnId = index + 1; connIdStep = max<u32>(1, count); }
 /** Direction of the last looked-up packet: 0 = client to server, 1 = server to client. */
 export let flowDir: i32 = 0;
 let lastHash: u32 = 0;
@@ -132,7 +135,8 @@ export function flowCreate(srcIsClient: bool): usize {
   store<u16>(f, srcIsClient ? pktDport : pktSport, F_SPORT);
   store<u8>(f, pktFamily, F_FAMILY);
   if (pktFamily == 6) store<u8>(f, FF_V6, F_FLAGS);
-  store<u32>(f, nextConnId++, F_CONN_ID);
+  store<u32>(f, nextConnId, F_CONN_ID);
+  nextConnId += connIdStep;
   const b = buckets + (<usize>(lastHash & bucketMask) << 2);
   store<u32>(f, load<u32>(b), F_HASH_NEXT);
   store<u32>(b, <u32>f);

@@ -37,4 +37,6 @@ export function cfgDefaults(): void {
   cfgSet(Cfg.InputCap, 4.0 * 1024 * 1024);
   cfgSet(Cfg.PortsAll, 1);
   cfgSet(Cfg.PolicyEntries, 0);
+  cfgSet(Cfg.ShardIndex, 0);
+  cfgSet(Cfg.ShardCount, 1);
 }

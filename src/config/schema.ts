@@ -36,6 +36,9 @@ export interface EngineConfig {
   events?: boolean;
   /** Bytes read from the capture per step (the core's input region). Default 4 MiB. */
   inputChunk?: number;
+  /** Split the work between instances: this one takes the connections whose symmetric hash modulo
+   *  `count` is `index` (both directions hash alike). Default { index: 0, count: 1 }. */
+  shard?: { index: number; count: number };
 }
 
 /** The validated form, every field present. */
@@ -55,4 +58,5 @@ export interface ResolvedConfig {
   defrag: { memcap: number; timeout: number };
   events: boolean;
   inputChunk: number;
+  shard: { index: number; count: number };
 }

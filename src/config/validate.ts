@@ -8,7 +8,7 @@ import { parseIp } from "../io/packet-build.js";
 
 const KEYS = [
   "policy", "hostPolicies", "checksum", "midstream", "depth", "memcap", "maxFlows", "hashBuckets", "timeouts",
-  "directions", "ports", "flushUnacked", "defrag", "events", "inputChunk",
+  "directions", "ports", "flushUnacked", "defrag", "events", "inputChunk", "shard",
 ] as const;
 
 function fail(key: string, msg: string): never {
@@ -86,6 +86,11 @@ export function validateConfig(cfg: EngineConfig = {}): ResolvedConfig {
     ports = cfg.ports.map((p, i) => num(`ports[${i}]`, p, 0, 0, 65535));
   }
   const hashBuckets = num("hashBuckets", cfg.hashBuckets, 65536, 1, 1 << 26);
+  const sh = cfg.shard ?? { index: 0, count: 1 };
+  if (typeof sh !== "object" || sh === null) fail("shard", "must be an object { index, count }");
+  unknownKeys(sh, ["index", "count"], "shard");
+  const shardCount = num("shard.count", sh.count, 1, 1, 1024);
+  const shardIndex = num("shard.index", sh.index, 0, 0, shardCount - 1);
   return {
     policy: cfg.policy === undefined ? "bsd" : policyName("policy", cfg.policy),
     hostPolicies,
@@ -109,5 +114,6 @@ export function validateConfig(cfg: EngineConfig = {}): ResolvedConfig {
     },
     events: bool("events", cfg.events, true),
     inputChunk: num("inputChunk", cfg.inputChunk, 4 * 1024 * 1024, 65536, 1 << 28),
+    shard: { index: shardIndex, count: shardCount },
   };
 }

@@ -12,6 +12,7 @@ export const Cfg = {
   Policy: 0, Checksum: 1, Midstream: 2, Depth: 3, Memcap: 4, MaxFlows: 5, HashBuckets: 6,
   TimeoutNew: 7, TimeoutEst: 8, TimeoutClosed: 9, DeliverData: 10, Events: 11, Directions: 12,
   FlushUnacked: 13, DefragMemcap: 14, DefragTimeout: 15, InputCap: 16, PortsAll: 17, PolicyEntries: 18,
+  ShardIndex: 19, ShardCount: 20,
 } as const;
 
 /** Overlap policies, by the names Suricata and Snort use (assembly/reassembly/policy.ts). */
@@ -67,7 +68,7 @@ export const STATS = [
   "flows_created", "flows_ended", "flows_pruned", "flows_timed_out", "delivered_toserver", "delivered_toclient",
   "gap_bytes", "gaps", "overlaps", "overlaps_diff", "retransmissions", "memcap_drops", "frags_reassembled",
   "frags_dropped", "unknown_linktype", "truncated", "events", "out_of_window", "depth_reached", "held_packets",
-  "ignored_no_session",
+  "ignored_no_session", "other_shard",
 ] as const;
 export type StatName = (typeof STATS)[number];
 

@@ -145,6 +145,8 @@ export class Engine {
     set(Cfg.InputCap, c.inputChunk);
     set(Cfg.PortsAll, c.ports === "all" ? 1 : 0);
     set(Cfg.PolicyEntries, c.hostPolicies.length);
+    set(Cfg.ShardIndex, c.shard.index);
+    set(Cfg.ShardCount, c.shard.count);
     this.refresh();
     const pt = k.policyTablePtr();
     c.hostPolicies.forEach((h, i) => {

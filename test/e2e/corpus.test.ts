@@ -152,3 +152,15 @@ describe.skipIf(!HAVE_CORPUS)("corpus: the policy decides where the tools disagr
     expect(r.c2s.gaps).toEqual(r.ref.c2s.tshark.gaps!.map((g) => [g.offset, g.len]));
   });
 });
+
+describe.skipIf(!HAVE_CORPUS)("corpus: --workers N splits connections between threads without changing results", () => {
+  const key = (f: OurFlow) => `${f.src_ip}:${f.src_port}>${f.dest_ip}:${f.dest_port} ${f.toserver.sha256} ${f.toclient.sha256} ${JSON.stringify(f.toserver.gaps)}${JSON.stringify(f.toclient.gaps)}`;
+  test.each(["http-espn-25conns.pcapng", "sll-redis-15conns.pcap", "ipv6-ftp.pcap", "async-ssh-client-side-20conns.pcap"])("%s", (file) => {
+    const one = runCli(file).map(key).sort();
+    for (const n of ["2", "3"]) {
+      const many = runCli(file, "--workers", n);
+      expect(many.map(key).sort()).toEqual(one);
+      expect(new Set(many.map((f) => f.flow_id)).size).toBe(many.length); // ids stay unique across shards
+    }
+  });
+});
