@@ -32,7 +32,11 @@ import { fileURLToPath } from "node:url";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..");
-const rel = (p) => path.relative(process.cwd(), p) || ".";
+// paths as printed: relative to the repository root when inside it (the footer's commands run there)
+const rel = (p) => {
+  const r = path.relative(ROOT, p);
+  return r.startsWith("..") || path.isAbsolute(r) ? p : r || ".";
+};
 
 // ------------------------------------------------------------------ memory probe (child mode)
 // `node bench/e2e.mjs --memory-probe FILE`: feeds FILE through the library without finish()

@@ -384,7 +384,7 @@ function handleFin(f: usize, dir: i32, e: usize): void {
 
 /** False when the RST is not acceptable (event raised, packet ignored). */
 function handleRst(f: usize, dir: i32, e: usize, peer: usize): bool {
-  if (!rstAcceptable(f, e)) { raise(f, dir, Ev.RstOutOfWindow); return false; }
+  if (!rstAcceptable(f, e, peer)) { raise(f, dir, Ev.RstOutOfWindow); return false; }
   if (pktPayloadLen > 0) raise(f, dir, Ev.RstWithData);
   if (state(f) != TcpState.Closed) {
     setFlag(e, EPF_RST);
@@ -400,7 +400,7 @@ function handleRst(f: usize, dir: i32, e: usize, peer: usize): bool {
  * shows (its highest data or FIN, or what the peer acknowledged if that is further: lost packets).
  * Without a known sequence space (no packet from the sender yet, or after a gap/memcap) any RST counts.
  */
-function rstAcceptable(f: usize, e: usize): bool {
+function rstAcceptable(f: usize, e: usize, peer: usize): bool {
   if ((flags16(e) & EPF_BASE) == 0 || (flags16(e) & EPF_LOSSY) != 0) return true;
   const off = offsetOf(e, pktSeq);
   let next = <i64>load<u64>(e, E_MAX_END);
@@ -411,7 +411,7 @@ function rstAcceptable(f: usize, e: usize): bool {
   const policy = <i32>load<u8>(e, E_POLICY);
   if (policy == Policy.Hpux11) return off >= next;
   if (policy == Policy.Linux || policy == Policy.OldLinux || policy == Policy.Solaris) {
-    const win = windowOf(f, ep(f, ((e - f - 72) / EP_SIZE == 0 ? 1 : 0)), e);
+    const win = windowOf(f, peer, e);
     return off + <i64>pktWireLen >= acked && off < next + (win < 0 ? (<i64>1 << 30) : max<i64>(win, 1));
   }
   // the RST may also carry the sequence number the receiver last acknowledged (RFC 5961 exact match)
