@@ -7,7 +7,9 @@
 //   --warmup N   untimed repetitions first (default 3)
 //   --scale F    multiply every stage's packet count (default 1)
 //   --budget S   cap a stage at about S seconds of timed feeds by lowering its reps (default 10, min 5 reps)
-//   --only LIST  stage ids (a, b, c, d, e, e-warm, f, g, g-bsd, h, i, i-cb, ...)
+//   --only LIST  stage ids, comma-separated; "g" also selects g-first ... g-bsd-warm, "e" selects e-warm
+//                (a, b, c, d, e, e-warm, f, g-first, g-bsd, g-linux, g-old-linux, g-solaris, g-last,
+//                 g-bsd-warm, h, i, i-cb)
 //   --json       one JSON object instead of the table
 //
 // Each stage is one prebuilt classic pcap (Ethernet, microsecond timestamps 1 µs apart) that
@@ -22,8 +24,23 @@
 // ("best" uses the minimum times instead). feed() copies the capture into the core's input
 // region in 4 MiB steps, so every stage includes that copy; fresh engines also pay for first-touch
 // page faults and memory.grow of the wasm memory they fill during the timed feed.
+// The "-warm" stages separate that growth from the algorithm: before the timed feed, the fresh
+// engine is fed (untimed) another connection that sends as much data and has it all acknowledged,
+// so the wasm memory is already grown and the freed pages sit in the pool; the timed feed is then
+// the stage's records without the pcap header, and its baseline is feeding nothing.
+// "i-cb" is stage i with an onData callback (a no-op), i.e. the library path; the CLI with -q
+// registers none, and the core then skips the per-chunk host call.
 // Before the timed runs, one untimed run per stage checks that the stage does what it claims
 // (stats before and after finish(): see the "check" column).
+//
+// Stages: a ARP frames (record walk + link decode only), b UDP/IPv4 (decode to L4, no TCP),
+// c distinct SYNs (flow lookup miss: a connection each), d pure ACKs on one established connection
+// (flow lookup hit), e 1460-byte data segments in order, never acknowledged (held; flushUnacked
+// 1 GiB), f the same segments in reverse order (out-of-order insert), g each segment followed by
+// a re-send that overlaps its second half and 730 new bytes with different content, per overlap
+// policy, h segments with one-MSS holes, each followed by an ACK beyond the hole (gap flush),
+// i segments each followed by the ACK that covers it (delivery). TCP stages use window scale 14,
+// so the receive window never drops the out-of-order segments of f.
 //
 // Runs itself again with --expose-gc when started without it. Node builtins + dist/ only.
 

@@ -105,49 +105,86 @@ function insertOne(e: usize, off: u64, src: usize, len: u32): u32 {
   return insertOverlapping(e, off, src, len);
 }
 
+/** Last record with start <= off (ties: the last of them), or 0; searched from the nearer end. */
+function findAfter(e: usize, off: u64): usize {
+  const head = <usize>load<u32>(e, E_SEG_HEAD), tail = <usize>load<u32>(e, E_SEG_TAIL);
+  if (head == 0 || off < load<u64>(head, S_START)) return 0;
+  const h0 = load<u64>(head, S_START), t0 = load<u64>(tail, S_START);
+  if (off >= t0) return tail;
+  if (off - h0 < t0 - off) {
+    let s = head;
+    while (true) {
+      const n = <usize>load<u32>(s, S_NEXT);
+      if (n == 0 || load<u64>(n, S_START) > off) return s;
+      s = n;
+    }
+  }
+  let s = tail;
+  while (s != 0 && load<u64>(s, S_START) > off) s = <usize>load<u32>(s, S_PREV);
+  return s;
+}
+
+// results of walkOverlaps (module state: one insert at a time)
+let wOverlaps = false, wDiff = false, wTwin = false;
+let wLowest: usize = 0; // the earliest record the backward walk visited (coverage starts there)
+
+/**
+ * Visits every stored record that overlaps [off, end): those after `after` that start before `end`,
+ * and `after` and those before it that end beyond `off` (the backward walk stops where even the
+ * longest record stored could not reach `off`). compose = false: note overlaps, differing bytes and an
+ * exact twin. compose = true: copy stored bytes over the staged ones where the policy keeps the old.
+ */
+function walkOverlaps(e: usize, off: u64, src: usize, end: u64, after: usize, compose: bool, policy: i32): void {
+  let s = after != 0 ? <usize>load<u32>(after, S_NEXT) : <usize>load<u32>(e, E_SEG_HEAD);
+  while (s != 0) {
+    const s0 = load<u64>(s, S_START);
+    if (s0 >= end) break;
+    visit(e, s, s0, segEnd(s), off, src, end, compose, policy);
+    s = <usize>load<u32>(s, S_NEXT);
+  }
+  s = after;
+  wLowest = after;
+  while (s != 0) {
+    const s0 = load<u64>(s, S_START);
+    if (s0 + maxSegLen <= off) break;
+    wLowest = s;
+    const s1 = segEnd(s);
+    if (s1 > off) visit(e, s, s0, s1, off, src, end, compose, policy);
+    s = <usize>load<u32>(s, S_PREV);
+  }
+}
+
+function visit(e: usize, s: usize, s0: u64, s1: u64, off: u64, src: usize, end: u64, compose: bool, policy: i32): void {
+  const a = max<u64>(s0, off), b = min<u64>(s1, end);
+  if (!compose) {
+    wOverlaps = true;
+    if (!wDiff && !storeEquals(e, a, src + <usize>(a - off), <u32>(b - a))) wDiff = true;
+    if (s0 == off && s1 == end) wTwin = true;
+  } else if (!newWins(policy, overlapClass(off, end, s0, s1))) {
+    storeRead(e, a, scratch + <usize>(a - off), <u32>(b - a));
+  }
+}
+
 function insertOverlapping(e: usize, off: u64, src: usize, len: u32): u32 {
   const end = off + <u64>len;
   const policy = <i32>load<u8>(e, E_POLICY);
-  // pass 1: find the insertion point (after the last record with start <= off), whether any record
-  // overlaps, whether bytes differ, and whether an exact twin exists or the data is wholly covered
-  let after: usize = 0;
-  let found = false;
-  let overlaps = false, diff = false, twin = false;
-  let coveredTo = off; // coverage of [off, ...) by stored records, for the "wholly covered" test
-  let s = <usize>load<u32>(e, E_SEG_TAIL);
-  while (s != 0) {
-    const s0 = load<u64>(s, S_START);
-    if (!found && s0 <= off) { after = s; found = true; }
-    if (s0 + maxSegLen <= off) break;             // nothing further back can reach `off`
-    const s1 = segEnd(s);
-    if (s0 < end && s1 > off) {
-      overlaps = true;
-      const a = max<u64>(s0, off), b = min<u64>(s1, end);
-      if (!diff && !storeEquals(e, a, src + <usize>(a - off), <u32>(b - a))) diff = true;
-      if (s0 == off && s1 == end) twin = true;
-    }
-    s = <usize>load<u32>(s, S_PREV);
+  // pass 1: insertion point (after the last record with start <= off), overlaps, differing bytes,
+  // an exact twin, and whether the new bytes are wholly inside stored data
+  const after = findAfter(e, off);
+  wOverlaps = false; wDiff = false; wTwin = false;
+  walkOverlaps(e, off, src, end, after, false, policy);
+  if (wOverlaps) statAdd(St.Overlaps, 1);
+  if (wDiff) statAdd(St.OverlapsDiff, 1);
+  if (!wDiff && coverageFrom(wLowest != 0 ? wLowest : <usize>load<u32>(e, E_SEG_HEAD), off, end) >= end) {
+    statAdd(St.Retransmissions, 1);
+    return INS_OVERLAP | INS_COVERED;
   }
-  if (!found) after = 0;
-  if (!diff) coveredTo = coverageFrom(e, off, end);
-  if (overlaps) statAdd(St.Overlaps, 1);
-  if (diff) statAdd(St.OverlapsDiff, 1);
-  if (!diff && coveredTo >= end) { statAdd(St.Retransmissions, 1); return INS_OVERLAP | INS_COVERED; }
   // pass 2: stage the new bytes; stored bytes win wherever the pairwise verdict says so
   let from = src;
+  const diff = wDiff, twin = wTwin;
   if (diff) {
     memory.copy(scratch, src, len);
-    s = <usize>load<u32>(e, E_SEG_TAIL);
-    while (s != 0) {
-      const s0 = load<u64>(s, S_START);
-      if (s0 + maxSegLen <= off) break;
-      const s1 = segEnd(s);
-      if (s0 < end && s1 > off && !newWins(policy, overlapClass(off, end, s0, s1))) {
-        const a = max<u64>(s0, off), b = min<u64>(s1, end);
-        storeRead(e, a, scratch + <usize>(a - off), <u32>(b - a));
-      }
-      s = <usize>load<u32>(s, S_PREV);
-    }
+    walkOverlaps(e, off, src, end, after, true, policy);
     from = scratch;
   }
   let seg: usize = 0;
@@ -169,10 +206,10 @@ function insertOverlapping(e: usize, off: u64, src: usize, len: u32): u32 {
   return INS_OVERLAP | (diff ? INS_DIFF : 0);
 }
 
-/** End of the run of stored bytes that starts at `off` (== off if off itself is not stored). */
-function coverageFrom(e: usize, off: u64, end: u64): u64 {
+/** End of the run of stored bytes that covers `off`, walking forward from record `from`. */
+function coverageFrom(from: usize, off: u64, end: u64): u64 {
   let cov = off;
-  let s = <usize>load<u32>(e, E_SEG_HEAD);
+  let s = from;
   while (s != 0) {
     const s0 = load<u64>(s, S_START);
     if (s0 > cov) break;

@@ -33,12 +33,17 @@ function findPage(e: usize, no: u64): usize {
 
 /** The page for `no`, created and linked in order if absent; 0 when the pool is exhausted. */
 function getPage(e: usize, no: u64): usize {
+  const near = findPageNear(e, no);
+  if (near != 0) return near;
+  // absent: find the insertion point from the nearer end
   let after = <usize>load<u32>(e, E_PAGE_TAIL); // insert after this one
-  while (after != 0) {
-    const n = load<u64>(after, P_NO);
-    if (n == no) return after;
-    if (n < no) break;
-    after = <usize>load<u32>(after, P_PREV);
+  const head = <usize>load<u32>(e, E_PAGE_HEAD);
+  if (head != 0 && no < load<u64>(head, P_NO)) after = 0;
+  else if (head != 0 && no - load<u64>(head, P_NO) < load<u64>(after, P_NO) - no) {
+    after = head;
+    while (load<u32>(after, P_NEXT) != 0 && load<u64>(<usize>load<u32>(after, P_NEXT), P_NO) < no) after = <usize>load<u32>(after, P_NEXT);
+  } else {
+    while (after != 0 && load<u64>(after, P_NO) > no) after = <usize>load<u32>(after, P_PREV);
   }
   const pg = poolAlloc(POOL_PAGE, <u32>PAGE_HDR); // data bytes are written before they are read
   if (pg == 0) return 0;
@@ -64,7 +69,7 @@ export function storeWrite(e: usize, off: u64, src: usize, len: u32): bool {
   const need = pagesSpanned(off, len);
   if (need > 1 && poolSpare(POOL_PAGE) < need) {
     let missing: u32 = 0;
-    for (let no = off >> PAGE_SHIFT; no <= (off + len - 1) >> PAGE_SHIFT; no++) if (findPage(e, no) == 0) missing++;
+    for (let no = off >> PAGE_SHIFT; no <= (off + len - 1) >> PAGE_SHIFT; no++) if (findPageNear(e, no) == 0) missing++;
     if (missing > poolSpare(POOL_PAGE)) return false;
   }
   let o = off; let s = src; let n = len;
@@ -84,7 +89,7 @@ export function storeWrite(e: usize, off: u64, src: usize, len: u32): bool {
 export function storeRead(e: usize, off: u64, dst: usize, len: u32): void {
   let o = off; let d = dst; let n = len;
   while (n > 0) {
-    const pg = findPage(e, o >> PAGE_SHIFT);
+    const pg = findPageNear(e, o >> PAGE_SHIFT);
     check(pg != 0, "B1: read of a page that was never written");
     const at = <u32>(o & MASK);
     const k = min<u32>(n, PAGE_SIZE - at);
@@ -95,15 +100,22 @@ export function storeRead(e: usize, off: u64, dst: usize, len: u32): void {
 
 /** Pointer to the stored byte at `off`; the contiguous run there is min(maxLen, rest of the page). */
 export function storePtr(e: usize, off: u64): usize {
-  const pg = findPageFromHead(e, off >> PAGE_SHIFT);
+  const pg = findPageNear(e, off >> PAGE_SHIFT);
   return pg == 0 ? 0 : pg + PAGE_HDR + <usize>(off & MASK);
 }
 export function storeRunLen(off: u64, maxLen: u64): u32 {
   return <u32>min<u64>(maxLen, <u64>PAGE_SIZE - (off & MASK));
 }
 
-function findPageFromHead(e: usize, no: u64): usize {
-  let pg = <usize>load<u32>(e, E_PAGE_HEAD);
+/** The page `no`, searched from whichever end of the list is nearer (O(distance), not O(pages)). */
+function findPageNear(e: usize, no: u64): usize {
+  const head = <usize>load<u32>(e, E_PAGE_HEAD);
+  const tail = <usize>load<u32>(e, E_PAGE_TAIL);
+  if (head == 0) return 0;
+  const h = load<u64>(head, P_NO), t = load<u64>(tail, P_NO);
+  if (no < h || no > t) return 0;
+  if (no - h > t - no) return findPage(e, no);
+  let pg = head;
   while (pg != 0) {
     const n = load<u64>(pg, P_NO);
     if (n == no) return pg;

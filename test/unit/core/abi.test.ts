@@ -9,7 +9,7 @@ import { validateConfig } from "../../../src/config/validate.js";
 import { EngineError } from "../../../src/core/errors.js";
 
 const src = (p: string) => readFileSync(resolve(import.meta.dirname, "../../../assembly", p), "utf8");
-const enumCount = (text: string) => Number(/Count = (\d+)/.exec(text)![1]);
+const enumCount = (text: string) => Number(/^\s+Count = (\d+)/m.exec(text)![1]);
 
 test("layout constants match the core", async () => {
   const e = await createNodeEngine();
