@@ -38,8 +38,9 @@ function getPage(e: usize, no: u64): usize {
   // absent: find the insertion point from the nearer end
   let after = <usize>load<u32>(e, E_PAGE_TAIL); // insert after this one
   const head = <usize>load<u32>(e, E_PAGE_HEAD);
-  if (head != 0 && no < load<u64>(head, P_NO)) after = 0;
-  else if (head != 0 && no - load<u64>(head, P_NO) < load<u64>(after, P_NO) - no) {
+  if (head == 0 || no > load<u64>(after, P_NO)) { /* append after the tail (the common case) */ }
+  else if (no < load<u64>(head, P_NO)) after = 0;
+  else if (no - load<u64>(head, P_NO) < load<u64>(after, P_NO) - no) {
     after = head;
     while (load<u32>(after, P_NEXT) != 0 && load<u64>(<usize>load<u32>(after, P_NEXT), P_NO) < no) after = <usize>load<u32>(after, P_NEXT);
   } else {

@@ -33,7 +33,7 @@ export function checksumMode(): i32 { return mode; }
 
 // host table: open addressing, HOST_SLOTS entries of 32 bytes: addr[16], u8 used, u8 family, u8 verdict,
 // u8 noticed, u32 good, u32 bad, u32 pad
-const HOST_SLOTS: u32 = 1 << 16;
+const HOST_SLOTS: u32 = 1 << 18; // 8 MiB
 let hosts: usize = 0;
 const V_UNKNOWN: u8 = 0, V_VALID: u8 = 1, V_OFFLOAD: u8 = 2;
 const DECIDE_AFTER: u32 = 3;      // wrong checksums, with no right one, that make a host "offloading"
@@ -67,18 +67,33 @@ export function checksumInit(): bool {
   return family | (payloadLen == 0 ? 0 : (payloadLen <= 1460 ? 0x10 : 0x20));
 }
 
+const PROBES: u32 = 8;
+
+/**
+ * The slot of (addr, key): found, or a free one claimed, or, when the PROBES slots are all taken, the
+ * one with the fewest segments seen is recycled for it (so a flood of spoofed sources churns the table
+ * but cannot keep a busy host from being tracked, and lookups stay O(PROBES)).
+ */
 function hostSlot(addr: usize, family: u8): usize {
-  let h = load<u32>(addr) ^ (load<u32>(addr, 4) * 31) ^ (load<u32>(addr, 8) * 131) ^ (load<u32>(addr, 12) * 521);
+  let h = load<u32>(addr) ^ (load<u32>(addr, 4) * 31) ^ (load<u32>(addr, 8) * 131) ^ (load<u32>(addr, 12) * 521) ^ (<u32>family * 0x9e3779b1);
   h ^= h >> 15; h *= 0x2c1b3c6d; h ^= h >> 12;
-  for (let i: u32 = 0; i < 64; i++) {
+  let victim: usize = 0;
+  let victimSeen: u32 = 0xffffffff;
+  for (let i: u32 = 0; i < PROBES; i++) {
     const s = hosts + (<usize>((h + i) & (HOST_SLOTS - 1)) << 5);
-    if (load<u8>(s, 16) == 0) {
-      memory.copy(s, addr, 16); store<u8>(s, 1, 16); store<u8>(s, family, 17);
-      return s;
-    }
+    if (load<u8>(s, 16) == 0) { claim(s, addr, family); return s; }
     if (load<u8>(s, 17) == family && load<u64>(s) == load<u64>(addr) && load<u64>(s, 8) == load<u64>(addr, 8)) return s;
+    const seen = load<u32>(s, 20) + load<u32>(s, 24);
+    // a host with held segments waiting for its verdict is never recycled
+    const pending = load<u8>(s, 18) == V_UNKNOWN && load<u32>(s, 24) > 0;
+    if (!pending && seen < victimSeen) { victim = s; victimSeen = seen; }
   }
-  return 0; // table crowded: such hosts are judged per segment (wrong = offload)
+  if (victim != 0) { memory.fill(victim, 0, 32); claim(victim, addr, family); }
+  return victim; // 0 only if every probed slot is pending: judged per segment (wrong = offload)
+}
+
+function claim(s: usize, addr: usize, family: u8): void {
+  memory.copy(s, addr, 16); store<u8>(s, 1, 16); store<u8>(s, family, 17);
 }
 
 export function checksumGate(): void {

@@ -429,11 +429,19 @@ export function sessionFinish(f: usize): void {
     if (fo != 0xffffffffffffffff && fo > limit) limit = fo;
     if (depth != 0 && limit > depth) limit = depth;
     segmentsDeliver(f, d, limit, true);
-    // a hole that only the FIN (or the depth) ends is a gap too: the receiver got those bytes
-    const deliv = load<u64>(e, E_DELIV_OFF);
+    // a trailing hole that only the FIN, or the receiver's ACK, bounds is a gap too: the receiver got
+    // those bytes (it acknowledged them), the capture did not
+    let deliv = load<u64>(e, E_DELIV_OFF);
     if (fo != 0xffffffffffffffff && fo > deliv && (depth == 0 || fo <= depth)) {
       deliverGap(f, d, e, deliv, fo - deliv);
       store<u64>(e, fo, E_DELIV_OFF);
+      deliv = fo;
+    }
+    let acked = load<u64>(e, E_ACK_OFF);
+    if (depth != 0 && acked > depth) acked = depth;
+    if ((flags16(e) & EPF_ACK_SEEN) != 0 && acked > deliv && fo == 0xffffffffffffffff) {
+      deliverGap(f, d, e, deliv, acked - deliv);
+      store<u64>(e, acked, E_DELIV_OFF);
     }
     segmentsClear(e);
   }

@@ -254,3 +254,17 @@ describe("memory limits and timeouts", () => {
     expect(f.events).toContain("stream.reassembly_no_segment");
   });
 });
+
+describe("trailing holes", () => {
+  test("bytes the receiver acknowledged but the capture never had are a gap at the end", async () => {
+    const c = conv(0xfffffffd); c.handshake().clientSend("abcd").serverAck(9);
+    const f = await one(c);
+    expect(text(f.toserver.data)).toBe("abcd");
+    expect(f.toserver.gaps).toEqual([[4, 4]]);
+  });
+  test("a hole that nothing acknowledges and no FIN follows is not a gap (nothing says those bytes exist)", async () => {
+    const c = conv(); c.handshake().clientSend("abcd");
+    const f = await one(c);
+    expect(f.toserver.gaps).toEqual([]);
+  });
+});
