@@ -88,6 +88,9 @@ export const EPF_SEEN: u16 = 256;      // at least one packet was sent by this s
 export const EPF_NO_REASM: u16 = 512;  // this direction is not reassembled (filter)
 export const EPF_TFO: u16 = 1024;      // SYN carried data (TFO or plain data-on-SYN)
 export const EPF_LOSSY: u16 = 2048;    // memcap or gap: be liberal (accept any RST)
+export const EPF_CSUM_OK_EMPTY: u16 = 4096; // sent a segment without payload with a right checksum
+export const EPF_CSUM_OK_DATA: u16 = 8192;  // ... with payload <= 1460 bytes
+export const EPF_CSUM_OK_BIG: u16 = 16384;  // ... with a larger (coalesced) payload
 
 // Segment record (SEG_SIZE = 24), owner reassembly/segments.ts
 //   0 u32 next   4 u32 prev   8 u64 start   16 u32 len   20 u32 flags

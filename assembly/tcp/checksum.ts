@@ -25,7 +25,7 @@ import {
   pktSetPayload, pktSetTs, pktTs, pktSport, pktDport, pktSeq, pktAck, pktFlags, pktWindow, pktUrgPtr,
   pktWscale, pktTfo, pktPayload, pktPayloadLen, pktWireLen, pktSetCsum, CSUM_UNKNOWN,
 } from "../decode/packet";
-import { tcpHandleSegment, tcpRejectChecksum } from "./session";
+import { tcpHandleSegment, tcpRejectChecksum, tcpSenderChecksums } from "./session";
 import { hostNotice, NOTICE_OFFLOAD } from "../host";
 
 let mode: i32 = 2;
@@ -74,20 +74,21 @@ const PROBES: u32 = 8;
  * one with the fewest segments seen is recycled for it (so a flood of spoofed sources churns the table
  * but cannot keep a busy host from being tracked, and lookups stay O(PROBES)).
  */
-function hostSlot(addr: usize, family: u8): usize {
+function hostSlot(addr: usize, family: u8, insert: bool = true): usize {
   let h = load<u32>(addr) ^ (load<u32>(addr, 4) * 31) ^ (load<u32>(addr, 8) * 131) ^ (load<u32>(addr, 12) * 521) ^ (<u32>family * 0x9e3779b1);
   h ^= h >> 15; h *= 0x2c1b3c6d; h ^= h >> 12;
   let victim: usize = 0;
   let victimSeen: u32 = 0xffffffff;
   for (let i: u32 = 0; i < PROBES; i++) {
     const s = hosts + (<usize>((h + i) & (HOST_SLOTS - 1)) << 5);
-    if (load<u8>(s, 16) == 0) { claim(s, addr, family); return s; }
+    if (load<u8>(s, 16) == 0) { if (!insert) return 0; claim(s, addr, family); return s; }
     if (load<u8>(s, 17) == family && load<u64>(s) == load<u64>(addr) && load<u64>(s, 8) == load<u64>(addr, 8)) return s;
     const seen = load<u32>(s, 20) + load<u32>(s, 24);
     // a host with held segments waiting for its verdict is never recycled
     const pending = load<u8>(s, 18) == V_UNKNOWN && load<u32>(s, 24) > 0;
     if (!pending && seen < victimSeen) { victim = s; victimSeen = seen; }
   }
+  if (!insert) return 0;
   if (victim != 0) { memory.fill(victim, 0, 32); claim(victim, addr, family); }
   return victim; // 0 only if every probed slot is pending: judged per segment (wrong = offload)
 }
@@ -102,23 +103,26 @@ export function checksumGate(): void {
     if (pktCsum == CSUM_BAD) { tcpRejectChecksum(); return; }
     passOrHold(); return;
   }
-  const s = hostSlot(SRC_ADDR, hostKey(pktFamily, pktPayloadLen));
-  if (s == 0) { passOrHold(); return; }
   if (pktCsum == CSUM_GOOD) {
-    store<u32>(s, load<u32>(s, 20) + 1, 20);
-    if (load<u8>(s, 18) != V_VALID) {
-      if (load<u8>(s, 18) == V_UNKNOWN && load<u32>(s, 24) > 0) pendingHosts--;
-      store<u8>(s, V_VALID, 18);
+    // a right checksum matters only to a host whose verdict is pending (held segments): the
+    // connection itself remembers that its sender checksums this kind of segment (tcp/session.ts)
+    if (pendingHosts > 0) {
+      const g = hostSlot(SRC_ADDR, hostKey(pktFamily, pktPayloadLen), false);
+      if (g != 0 && load<u8>(g, 18) == V_UNKNOWN && load<u32>(g, 24) > 0) { pendingHosts--; store<u8>(g, V_VALID, 18); }
     }
     passOrHold(); return;
   }
+  // a wrong checksum on a connection whose sender checksums this kind of segment: insertion
+  if (tcpSenderChecksums(pktPayloadLen)) { tcpRejectChecksum(); return; }
+  const s = hostSlot(SRC_ADDR, hostKey(pktFamily, pktPayloadLen));
+  if (s == 0) { accepted(); passOrHold(); return; }
   // a wrong checksum
   const bad = load<u32>(s, 24) + 1;
   store<u32>(s, bad, 24);
   const verdict = load<u8>(s, 18);
   if (verdict == V_VALID) { tcpRejectChecksum(); return; }
-  if (verdict == V_OFFLOAD) { statAdd(St.OffloadAccepted, 1); passOrHold(); return; }
-  if (bad >= DECIDE_AFTER) { setOffload(s); statAdd(St.OffloadAccepted, 1); passOrHold(); return; }
+  if (verdict == V_OFFLOAD) { accepted(); passOrHold(); return; }
+  if (bad >= DECIDE_AFTER) { setOffload(s); accepted(); passOrHold(); return; }
   if (bad == 1) pendingHosts++;
   holdPush();
   if (holdExpired() || holdCount >= HOLD_MAX || holdTail - holdHead >= HOLD_BYTES) decideAll();
@@ -135,6 +139,9 @@ function setOffload(s: usize): void {
   store<u8>(s, V_OFFLOAD, 18);
   if (load<u8>(s, 19) == 0) { store<u8>(s, 1, 19); hostNotice(NOTICE_OFFLOAD, load<u8>(s, 17) & 15, s); }
 }
+
+/** A wrong checksum accepted as offload: counted, and no longer "bad" for the session. */
+function accepted(): void { statAdd(St.OffloadAccepted, 1); pktSetCsum(CSUM_UNKNOWN); }
 
 /** Process the current segment now, or queue it behind held ones (order is kept). */
 function passOrHold(): void {
@@ -191,7 +198,7 @@ function pktCsumForced(): void {
     const s = hostSlot(SRC_ADDR, hostKey(pktFamily, pktPayloadLen));
     if (s != 0 && load<u8>(s, 18) == V_VALID) { tcpRejectChecksum(); return; }
     if (s != 0 && load<u8>(s, 18) == V_UNKNOWN) setOffload(s);
-    statAdd(St.OffloadAccepted, 1);
+    accepted();
   }
   tcpHandleSegment();
 }
@@ -220,9 +227,8 @@ function replayFront(forceOffload: bool): void {
     let verdict = s == 0 ? V_OFFLOAD : load<u8>(s, 18);
     if (verdict == V_UNKNOWN && forceOffload) { setOffload(s); verdict = V_OFFLOAD; }
     if (verdict == V_VALID) { tcpRejectChecksum(); return; }
-    statAdd(St.OffloadAccepted, 1);
+    accepted();
   }
-  pktSetCsum(CSUM_GOOD);
   tcpHandleSegment();
   if (holdCount == 0) { holdHead = 0; holdTail = 0; }
 }

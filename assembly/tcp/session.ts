@@ -10,9 +10,9 @@
 //            (one-sided captures never see an ACK).
 
 import {
-  EP_SIZE, E_ACK_OFF, E_BASE_SEQ, E_DELIV_OFF, E_FIN_SEQ, E_FLAGS, E_MAX_END, E_NEXT_OFF, E_PKTS,
+  E_ACK_OFF, E_BASE_SEQ, E_DELIV_OFF, E_FIN_SEQ, E_FLAGS, E_MAX_END, E_NEXT_OFF, E_PKTS,
   E_POLICY, E_WINDOW, E_WIRE_BYTES, E_WSCALE, EPF_ACK_SEEN, EPF_BASE, EPF_DEPTH, EPF_FIN, EPF_FIN_ACKED,
-  EPF_LOSSY, EPF_NO_REASM, EPF_RST, EPF_SEEN, EPF_SYN, EPF_TFO, EPF_WSCALE, F_CLOSER, F_EVENTS,
+  EPF_LOSSY, EPF_NO_REASM, EPF_RST, EPF_SEEN, EPF_SYN, EPF_TFO, EPF_WSCALE, EPF_CSUM_OK_EMPTY, EPF_CSUM_OK_DATA, EPF_CSUM_OK_BIG, F_CLOSER, F_EVENTS,
   F_FIRST_TS, F_FLAGS, F_LAST_TS, F_STATE, FF_ENDED, FF_ESTABLISHED_SEEN, FF_MIDSTREAM, FF_REVERSED,
   F_SADDR, F_CADDR, F_FAMILY, F_SPORT, FF_RST_IN_SYNSENT, ep,
 } from "../abi/layout";
@@ -23,7 +23,7 @@ import { cfgGet, statAdd } from "../util/cfg";
 import { offsetToSeq, seqToOffset } from "../util/offset";
 import { seqAdd } from "../util/seq";
 import {
-  TH_ACK, TH_FIN, TH_RST, TH_SYN, pktAck, pktDport, pktFlags, pktPayload, pktPayloadLen, pktSeq,
+  TH_ACK, TH_FIN, TH_RST, TH_SYN, CSUM_GOOD, pktCsum, pktAck, pktDport, pktFlags, pktPayload, pktPayloadLen, pktSeq,
   pktSport, pktTfo, pktTs, pktWindow, pktWireLen, pktWscale, pktFragOverlap,
 } from "../decode/packet";
 import { flowCreate, flowDir, flowLookup, flowUnlink } from "../flow/table";
@@ -31,7 +31,7 @@ import { flowMakeRoom, timeoutOf } from "../flow/expiry";
 import { INS_DIFF, INS_NOMEM, segmentsClear, segmentsDeliver, segmentsInsert, deliverGap } from "../reassembly/segments";
 import { Policy } from "../reassembly/policy";
 import { TcpInput, TcpState, stateNext } from "./state";
-import { hostEvent, hostFlowEnd } from "../host";
+import { hostEvent, hostFlowEnd, END_CLOSED, END_REUSE, END_TIMEOUT } from "../host";
 import { policyFor, reassembleDir } from "./filter";
 
 let midstream = true;
@@ -96,9 +96,9 @@ export function tcpHandleSegment(): void {
   if (f != 0 && pktTs - load<i64>(f, F_LAST_TS) > timeoutOf(f)) {
     // idle past its timeout (the periodic sweep has not come by yet): ended, this packet starts anew
     statAdd(St.FlowsTimedOut, 1);
-    sessionEnd(f, 1 /* END_TIMEOUT */); f = 0;
+    sessionEnd(f, END_TIMEOUT); f = 0;
   }
-  if (f != 0 && syn && !ack && isReusable(f)) { sessionEnd(f, 2 /* END_REUSE */); f = 0; }
+  if (f != 0 && syn && !ack && isReusable(f)) { sessionEnd(f, END_REUSE); f = 0; }
 
   // G3: no connection yet: a SYN opens one; anything else only when midstream pickup is on, except a
   //     bare FIN or RST (the tail of a connection that already ended: nothing to pick up)
@@ -113,6 +113,7 @@ export function tcpHandleSegment(): void {
   store<u32>(e, load<u32>(e, E_PKTS) + 1, E_PKTS);
   store<u64>(e, load<u64>(e, E_WIRE_BYTES) + pktWireLen, E_WIRE_BYTES);
   setFlag(e, EPF_SEEN);
+  if (pktCsum == CSUM_GOOD) setFlag(e, checksumKind(pktPayloadLen));
   if (pktFragOverlap) raise(f, dir, Ev.FragOverlap);
   if (!ack && pktAck != 0 && !syn) raise(f, dir, Ev.PktBrokenAck);
 
@@ -178,7 +179,7 @@ export function tcpHandleSegment(): void {
   //      A connection closed by RST stays until its timeout: data after an RST is still reassembled.
   if (state(f) == TcpState.Closed && (flags16(e) & EPF_RST) == 0 && (flags16(peer) & EPF_RST) == 0
       && (flags16(e) & EPF_FIN_ACKED) != 0 && (flags16(peer) & EPF_FIN_ACKED) != 0) {
-    sessionEnd(f, 4 /* END_CLOSED */);
+    sessionEnd(f, END_CLOSED);
   }
 }
 
@@ -455,6 +456,20 @@ export function sessionEnd(f: usize, reason: i32): void {
     hostFlowEnd(f, reason);
   }
   flowUnlink(f);
+}
+
+/** Endpoint flag for "this sender got the checksum right on this kind of segment" (tcp/checksum.ts kinds). */
+function checksumKind(payloadLen: u32): u16 {
+  return payloadLen == 0 ? EPF_CSUM_OK_EMPTY : (payloadLen <= 1460 ? EPF_CSUM_OK_DATA : EPF_CSUM_OK_BIG);
+}
+
+/**
+ * True when the current segment's sender, on this connection, has already sent this kind of segment
+ * with a right checksum: a wrong one now is an insertion, whatever the host does elsewhere.
+ */
+export function tcpSenderChecksums(payloadLen: u32): bool {
+  const f = flowLookup();
+  return f != 0 && (flags16(ep(f, flowDir)) & checksumKind(payloadLen)) != 0;
 }
 
 /** A segment rejected for its checksum: counted, and an event on its connection if there is one. */
