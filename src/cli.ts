@@ -26,6 +26,7 @@ Reassembles every TCP connection in a pcap or pcapng capture (FILE, or - for std
   --directions D         both (default) | toserver | toclient
   --ports LIST           reassemble only connections to these server ports (e.g. 80,443)
   --no-events            do not raise anomaly events
+  --retain-delivered     keep the last delivered page per direction to compare later re-sends with it
   --config FILE          JSON file with engine configuration keys (see README)
   --json                 one JSON object per connection (EVE flow naming), then the summary on stderr
   --out DIR              write each direction's bytes to DIR, named like tcpflow
@@ -72,6 +73,7 @@ async function main(argv: string[]): Promise<number> {
         "no-checksum": { type: "boolean" }, "no-midstream": { type: "boolean" }, depth: { type: "string" },
         memcap: { type: "string" }, "max-flows": { type: "string" }, directions: { type: "string" },
         ports: { type: "string" }, "no-events": { type: "boolean" }, config: { type: "string" },
+        "retain-delivered": { type: "boolean" },
         json: { type: "boolean" }, out: { type: "string" }, stats: { type: "boolean" }, workers: { type: "string" },
         quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" },
       },
@@ -104,6 +106,7 @@ async function main(argv: string[]): Promise<number> {
   if (o.directions !== undefined) config.directions = o.directions as EngineConfig["directions"];
   if (o.ports !== undefined) config.ports = o.ports.split(",").map((p) => numberArg("ports", p.trim())!);
   if (o["no-events"]) config.events = false;
+  if (o["retain-delivered"]) config.retainDelivered = true;
 
   const workers = numberArg("workers", o.workers) ?? 1;
   if (workers > 1) {

@@ -22,5 +22,6 @@ export const enum Cfg {
   PolicyEntries = 18,  // number of host-os-policy entries written to the policy table
   ShardIndex = 19,     // this instance handles the connections whose symmetric hash % ShardCount == ShardIndex
   ShardCount = 20,     // 1: every connection (several instances, e.g. one per worker thread, split the work)
-  Count = 21,
+  RetainDelivered = 21, // 1: keep the last delivered page per direction to compare later re-sends with
+  Count = 22,
 }

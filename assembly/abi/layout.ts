@@ -91,6 +91,7 @@ export const EPF_LOSSY: u16 = 2048;    // memcap or gap: be liberal (accept any 
 export const EPF_CSUM_OK_EMPTY: u16 = 4096; // sent a segment without payload with a right checksum
 export const EPF_CSUM_OK_DATA: u16 = 8192;  // ... with payload <= 1460 bytes
 export const EPF_CSUM_OK_BIG: u16 = 16384;  // ... with a larger (coalesced) payload
+export const EPF_RETAIN_BAD: u16 = 32768;   // the retained page holds gap bytes: not comparable
 
 // Segment record (SEG_SIZE = 24), owner reassembly/segments.ts
 //   0 u32 next   4 u32 prev   8 u64 start   16 u32 len   20 u32 flags

@@ -19,7 +19,7 @@
 
 import {
   E_DELIV_OFF, E_GAP_BYTES, E_GAP_COUNT, E_MAX_END, E_NEXT_OFF, E_POLICY, E_SEG_HEAD, E_SEG_TAIL,
-  S_LEN, S_NEXT, S_PREV, S_START, ep,
+  S_LEN, S_NEXT, S_PREV, S_START, ep, E_FLAGS, EPF_RETAIN_BAD, PAGE_SIZE,
 } from "../abi/layout";
 import { St } from "../abi/stats";
 import { POOL_SEG, poolAlloc, poolFree } from "../util/pool";
@@ -42,8 +42,23 @@ let scratchCap: u32 = 0;
 let maxSegLen: u64 = 0;   // longest record ever stored: bounds the backward overlap walk
 let deliverData: bool = true;
 
-export function segmentsInit(scratchPtr: usize, cap: u32, deliver: bool): void {
-  scratch = scratchPtr; scratchCap = cap; deliverData = deliver;
+// Retention (Cfg.RetainDelivered, off by default as Zeek's tcp_max_old_segments and Suricata's
+// check-overlap-different-data): the page holding the last delivered byte stays, so a re-send that
+// overlaps delivered bytes can still be compared (the injected-response race: a forged segment is
+// acknowledged before the genuine one arrives). The bytes themselves never change once delivered.
+let retain: bool = false;
+
+export function segmentsInit(scratchPtr: usize, cap: u32, deliver: bool, retainDelivered: bool): void {
+  scratch = scratchPtr; scratchCap = cap; deliverData = deliver; retain = retainDelivered;
+}
+
+/** Compares the part of [off, off+len) that lies in the retained delivered page with what was delivered. */
+function deliveredDiffers(e: usize, off: u64, src: usize, len: u32, deliv: u64): bool {
+  if (!retain || deliv == 0 || (load<u16>(e, E_FLAGS) & EPF_RETAIN_BAD) != 0) return false;
+  const from = max<u64>(off, (deliv - 1) & ~(<u64>PAGE_SIZE - 1));
+  const to = min<u64>(off + <u64>len, deliv);
+  if (from >= to || storePtr(e, from) == 0) return false;
+  return !storeEquals(e, from, src + <usize>(from - off), <u32>(to - from));
 }
 
 // @ts-ignore: decorator
@@ -77,9 +92,10 @@ export function segmentsInsert(f: usize, dir: i32, off: u64, src: usize, len: u3
   const deliv = load<u64>(e, E_DELIV_OFF);
   let end = off + <u64>len;
   if (len == 0) return INS_OK;
-  if (end <= deliv) { statAdd(St.Retransmissions, 1); return INS_OLD; }
-  if (off < deliv) { const cut = <u32>(deliv - off); src += cut; len -= cut; off = deliv; }
   let res = INS_OK;
+  if (off < deliv && deliveredDiffers(e, off, src, len, deliv)) { statAdd(St.OverlapsDiff, 1); res = INS_OVERLAP | INS_DIFF; }
+  if (end <= deliv) { statAdd(St.Retransmissions, 1); return res | INS_OLD; }
+  if (off < deliv) { const cut = <u32>(deliv - off); src += cut; len -= cut; off = deliv; }
   // long segments are processed in scratch-sized slices (their boundaries then count as separate records)
   while (len > scratchCap) {
     res |= insertOne(e, off, src, scratchCap);
@@ -294,12 +310,16 @@ export function segmentsDeliver(f: usize, dir: i32, limit: u64, final: bool): vo
   if (load<u64>(e, E_NEXT_OFF) < pos) store<u64>(e, pos, E_NEXT_OFF);
   if (pos > load<u64>(e, E_MAX_END)) store<u64>(e, pos, E_MAX_END);
   // nothing left to deliver: every page holds only delivered bytes, so an idle connection keeps none
-  if (head == 0) storeClear(e); else storeRelease(e, pos);
+  // (with retention, the page holding the last delivered byte stays)
+  if (retain && pos > 0) storeRelease(e, pos - 1);
+  else if (head == 0) storeClear(e); else storeRelease(e, pos);
   if (VALIDATE) segmentsValidate(e);
 }
 
 function deliverBytes(f: usize, dir: i32, e: usize, from: u64, to: u64): void {
   statAdd(dir == 0 ? St.Delivered0 : St.Delivered1, to - from);
+  // the retained page is comparable again once a run of data covers it from its first byte
+  if (retain && from <= ((to - 1) & ~(<u64>PAGE_SIZE - 1))) store<u16>(e, load<u16>(e, E_FLAGS) & ~EPF_RETAIN_BAD, E_FLAGS);
   if (!deliverData) return;
   let o = from;
   while (o < to) {
@@ -312,6 +332,7 @@ function deliverBytes(f: usize, dir: i32, e: usize, from: u64, to: u64): void {
 
 /** A gap is also how the session reports data it will never have (depth, memcap, seq jumps). */
 export function deliverGap(f: usize, dir: i32, e: usize, from: u64, len: u64): void {
+  store<u16>(e, load<u16>(e, E_FLAGS) | EPF_RETAIN_BAD, E_FLAGS);
   store<u64>(e, load<u64>(e, E_GAP_BYTES) + len, E_GAP_BYTES);
   store<u32>(e, load<u32>(e, E_GAP_COUNT) + 1, E_GAP_COUNT);
   statAdd(St.GapBytes, len);

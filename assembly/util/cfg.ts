@@ -39,4 +39,5 @@ export function cfgDefaults(): void {
   cfgSet(Cfg.PolicyEntries, 0);
   cfgSet(Cfg.ShardIndex, 0);
   cfgSet(Cfg.ShardCount, 1);
+  cfgSet(Cfg.RetainDelivered, 0);
 }

@@ -36,6 +36,11 @@ export interface EngineConfig {
   events?: boolean;
   /** Bytes read from the capture per step (the core's input region). Default 4 MiB. */
   inputChunk?: number;
+  /** Keep the last delivered page of each direction, so a re-send overlapping bytes already delivered
+   *  (e.g. a genuine response after an acknowledged forged one) is compared and raises
+   *  stream.reassembly_overlap_different_data. Costs up to one 4 KiB page per active direction.
+   *  Default false (as Zeek's tcp_max_old_segments = 0 and Suricata's check-overlap-different-data). */
+  retainDelivered?: boolean;
   /** Split the work between instances: this one takes the connections whose symmetric hash modulo
    *  `count` is `index` (both directions hash alike). Default { index: 0, count: 1 }. */
   shard?: { index: number; count: number };
@@ -59,4 +64,5 @@ export interface ResolvedConfig {
   events: boolean;
   inputChunk: number;
   shard: { index: number; count: number };
+  retainDelivered: boolean;
 }

@@ -8,7 +8,7 @@ import { parseIp } from "../io/packet-build.js";
 
 const KEYS = [
   "policy", "hostPolicies", "checksum", "midstream", "depth", "memcap", "maxFlows", "hashBuckets", "timeouts",
-  "directions", "ports", "flushUnacked", "defrag", "events", "inputChunk", "shard",
+  "directions", "ports", "flushUnacked", "defrag", "events", "inputChunk", "shard", "retainDelivered",
 ] as const;
 
 function fail(key: string, msg: string): never {
@@ -115,5 +115,6 @@ export function validateConfig(cfg: EngineConfig = {}): ResolvedConfig {
     events: bool("events", cfg.events, true),
     inputChunk: num("inputChunk", cfg.inputChunk, 4 * 1024 * 1024, 65536, 1 << 28),
     shard: { index: shardIndex, count: shardCount },
+    retainDelivered: bool("retainDelivered", cfg.retainDelivered, false),
   };
 }

@@ -147,6 +147,7 @@ export class Engine {
     set(Cfg.PolicyEntries, c.hostPolicies.length);
     set(Cfg.ShardIndex, c.shard.index);
     set(Cfg.ShardCount, c.shard.count);
+    set(Cfg.RetainDelivered, c.retainDelivered ? 1 : 0);
     this.refresh();
     const pt = k.policyTablePtr();
     c.hostPolicies.forEach((h, i) => {

@@ -138,6 +138,13 @@ describe.skipIf(!HAVE_CORPUS)("corpus: the policy decides where the tools disagr
     const r = dir("inject-http-response-race.pcap", ["--policy", p]);
     expect(r.s2c.sha256).toBe(r.ref.s2c.tshark.sha256);
   });
+  test("inject-http-response-race with --retain-delivered: the genuine response is compared with the delivered forgery", () => {
+    const plain = runCli("inject-http-response-race.pcap")[0]!;
+    const kept = runCli("inject-http-response-race.pcap", "--retain-delivered")[0]!;
+    expect(plain.events).not.toContain("stream.reassembly_overlap_different_data");
+    expect(kept.events).toContain("stream.reassembly_overlap_different_data");
+    expect(kept.toclient.sha256).toBe(plain.toclient.sha256);
+  });
   test("the overlapping copies raise stream.reassembly_overlap_different_data whatever the policy", () => {
     for (const p of ["first", "last"]) {
       const f = runCli("overlap-exact-first-vs-last.pcap", "--policy", p)[0]!;

@@ -268,3 +268,20 @@ describe("trailing holes", () => {
     expect(f.toserver.gaps).toEqual([]);
   });
 });
+
+describe("retained delivered bytes (retainDelivered)", () => {
+  test("a re-send that differs from acknowledged, delivered bytes raises the event; the bytes stay", async () => {
+    const c = conv(); c.handshake().serverSend("FORGED").clientAck().serverSend("GENUINE", { relSeq: 1 }).clientAck();
+    const f = await one(c, { retainDelivered: true });
+    expect(text(f.toclient.data)).toBe("FORGEDE");
+    expect(f.events).toContain("stream.reassembly_overlap_different_data");
+    const g = await one(c);
+    expect(g.events).not.toContain("stream.reassembly_overlap_different_data");
+  });
+  test("a page that held a gap is not compared (no false alarm)", async () => {
+    const c = conv(); c.handshake().serverSend("abcd").serverSend("ijkl", { relSeq: 9 }).clientAck(13).serverSend("XXXXXXXX", { relSeq: 5 }).clientAck();
+    const f = await one(c, { retainDelivered: true });
+    expect(f.toclient.gaps).toEqual([[4, 4]]);
+    expect(f.events).not.toContain("stream.reassembly_overlap_different_data");
+  });
+});
