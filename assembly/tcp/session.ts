@@ -10,7 +10,7 @@
 //            (one-sided captures never see an ACK).
 
 import {
-  E_ACK_OFF, E_BASE_SEQ, E_DELIV_OFF, E_FIN_SEQ, E_FLAGS, E_MAX_END, E_NEXT_OFF, E_PKTS,
+  E_ACK_OFF, E_BASE_SEQ, E_DELIV_OFF, E_GAP_COUNT, E_FIN_SEQ, E_FLAGS, E_MAX_END, E_NEXT_OFF, E_PKTS,
   E_POLICY, E_WINDOW, E_WIRE_BYTES, E_WSCALE, EPF_ACK_SEEN, EPF_BASE, EPF_DEPTH, EPF_FIN, EPF_FIN_ACKED,
   EPF_LOSSY, EPF_NO_REASM, EPF_RST, EPF_SEEN, EPF_SYN, EPF_TFO, EPF_WSCALE, EPF_CSUM_OK_EMPTY, EPF_CSUM_OK_DATA, EPF_CSUM_OK_BIG, F_CLOSER, F_EVENTS,
   F_FIRST_TS, F_FLAGS, F_LAST_TS, F_STATE, FF_ENDED, FF_ESTABLISHED_SEEN, FF_MIDSTREAM, FF_REVERSED,
@@ -155,8 +155,9 @@ export function tcpHandleSegment(): void {
     setFlag(e, EPF_BASE);
   }
 
-  // G8: window as advertised by this side (applies to the peer's data), stored scaled
-  store<u32>(e, syn ? pktWindow : <u32>min<u64>(<u64>pktWindow << windowShift(e, peer), 0x40000000), E_WINDOW);
+  // G8: window as advertised by this side (applies to the peer's data), stored scaled; a RST's window
+  //     (usually 0) advertises nothing
+  if (!rst) store<u32>(e, syn ? pktWindow : <u32>min<u64>(<u64>pktWindow << windowShift(e, peer), 0x40000000), E_WINDOW);
 
   // G9: the ACK acknowledges the peer's data: deliver what it covers
   if (ack) handleAck(f, dir, peer);
@@ -170,7 +171,12 @@ export function tcpHandleSegment(): void {
   // G12: state machine for everything that is not a SYN/FIN/RST input
   if (!syn && !rst && (ack || pktPayloadLen > 0)) {
     if (state(f) == TcpState.SynRecv && dir == 1 && pktPayloadLen == 0) { /* server ACK: not the 3rd packet */ }
-    else if (state(f) < TcpState.Established) transition(f, TcpInput.Ack);
+    else {
+      // the handshake's third packet must carry the client's next seq and acknowledge the SYN-ACK
+      if (state(f) == TcpState.SynRecv && dir == 0 && ack && (flags16(peer) & EPF_SYN) != 0
+          && offsetOf(e, pktSeq) != 0 && offsetOf(peer, pktAck) != 0) raise(f, dir, Ev.WrongSeqWrongAck);
+      if (state(f) < TcpState.Established) transition(f, TcpInput.Ack);
+    }
   }
 
   // G13: both FINs acknowledged: nothing more can be delivered, so the connection ends now (its record
@@ -234,6 +240,10 @@ function handleSyn(f: usize, dir: i32, e: usize, peer: usize, ack: bool): bool {
       else raise(f, dir, ack ? Ev.SynackResendWithDiffSeq : Ev.SynResendDiffSeqOnSynRecv);
       return false;
     }
+    // a repeated SYN-ACK that acknowledges something else than the client's SYN
+    if (ack && (flags16(peer) & EPF_SYN) != 0 && offsetOf(peer, pktAck) != 0 && (flags16(peer) & EPF_TFO) == 0) {
+      raise(f, dir, st >= TcpState.Established ? Ev.EstInvalidAck : Ev.SynackResendWithDiffAck);
+    }
     if (ack) handleAck(f, dir, peer);
     return true;
   }
@@ -269,6 +279,14 @@ function handleSyn(f: usize, dir: i32, e: usize, peer: usize, ack: bool): bool {
   return true;
 }
 
+/** segmentsDeliver, raising stream.reassembly_seq_gap when holes were given up on as gaps. */
+function deliver(f: usize, dir: i32, limit: u64, final: bool): void {
+  const e = ep(f, dir);
+  const gaps = load<u32>(e, E_GAP_COUNT);
+  segmentsDeliver(f, dir, limit, final);
+  if (load<u32>(e, E_GAP_COUNT) != gaps) raise(f, dir, Ev.SeqGap);
+}
+
 /** Forget stored, undelivered data of e (SYN data the server refused). */
 function dropUnacked(e: usize): void {
   segmentsClear(e);
@@ -293,7 +311,7 @@ function handleAck(f: usize, dir: i32, peer: usize): void {
   if (ackOff > load<u64>(peer, E_ACK_OFF) || (flags16(peer) & EPF_ACK_SEEN) == 0) {
     store<u64>(peer, ackOff, E_ACK_OFF);
     setFlag(peer, EPF_ACK_SEEN);
-    if ((flags16(peer) & EPF_NO_REASM) == 0) segmentsDeliver(f, dir ^ 1, min<u64>(ackOff, fo), false);
+    if ((flags16(peer) & EPF_NO_REASM) == 0) deliver(f, dir ^ 1, min<u64>(ackOff, fo), false);
   }
 }
 
@@ -348,7 +366,7 @@ function handleData(f: usize, dir: i32, e: usize, peer: usize, seq: u32): void {
     // memcap: give this direction's held data to the host now (holes become gaps), then retry once
     raise(f, dir, Ev.NoSegment);
     setFlag(e, EPF_LOSSY);
-    segmentsDeliver(f, dir, load<u64>(e, E_MAX_END), true);
+    deliver(f, dir, load<u64>(e, E_MAX_END), true);
     res = segmentsInsert(f, dir, <u64>off, src, len);
     if ((res & INS_NOMEM) != 0) {
       raise(f, dir, Ev.InsertMemcap);
@@ -359,19 +377,25 @@ function handleData(f: usize, dir: i32, e: usize, peer: usize, seq: u32): void {
   // an ACK that came before the data (capture order) already covers it
   const ackOff = load<u64>(e, E_ACK_OFF);
   const deliv = load<u64>(e, E_DELIV_OFF);
-  if ((flags16(e) & EPF_ACK_SEEN) != 0 && ackOff > deliv) segmentsDeliver(f, dir, min<u64>(ackOff, fo), false);
+  if ((flags16(e) & EPF_ACK_SEEN) != 0 && ackOff > deliv) deliver(f, dir, min<u64>(ackOff, fo), false);
   // one-sided or ACK-less streams: hand over in-order data once too much is held
   const held = load<u64>(e, E_MAX_END) - load<u64>(e, E_DELIV_OFF);
   if (held > flushUnacked) {
     const next = load<u64>(e, E_NEXT_OFF);
-    if (next > load<u64>(e, E_DELIV_OFF)) segmentsDeliver(f, dir, next, false);
-    else segmentsDeliver(f, dir, load<u64>(e, E_MAX_END), true);
+    if (next > load<u64>(e, E_DELIV_OFF)) deliver(f, dir, next, false);
+    else deliver(f, dir, load<u64>(e, E_MAX_END), true);
   }
 }
 
 function handleFin(f: usize, dir: i32, e: usize): void {
   const finSeq = seqAdd(pktSeq, pktWireLen);
   if ((flags16(e) & EPF_FIN) != 0) return;            // retransmitted FIN
+  // a FIN beyond the receiver's window is dropped by the receiver (the connection goes on)
+  if ((flags16(e) & EPF_ACK_SEEN) != 0) {
+    const win = windowOf(f, ep(f, dir ^ 1), e);
+    const at = offsetOf(e, finSeq);
+    if (win >= 0 && at > <i64>load<u64>(e, E_ACK_OFF) + max<i64>(win, 1)) { raise(f, dir, Ev.FinOutOfWindow); return; }
+  }
   store<u32>(e, finSeq, E_FIN_SEQ);
   setFlag(e, EPF_FIN);
   const fo = finOffset(e);
@@ -429,12 +453,13 @@ export function sessionFinish(f: usize): void {
     let limit = maxEnd;
     if (fo != 0xffffffffffffffff && fo > limit) limit = fo;
     if (depth != 0 && limit > depth) limit = depth;
-    segmentsDeliver(f, d, limit, true);
+    deliver(f, d, limit, true);
     // a trailing hole that only the FIN, or the receiver's ACK, bounds is a gap too: the receiver got
     // those bytes (it acknowledged them), the capture did not
     let deliv = load<u64>(e, E_DELIV_OFF);
     if (fo != 0xffffffffffffffff && fo > deliv && (depth == 0 || fo <= depth)) {
       deliverGap(f, d, e, deliv, fo - deliv);
+      raise(f, d, Ev.SeqGap);
       store<u64>(e, fo, E_DELIV_OFF);
       deliv = fo;
     }
@@ -442,6 +467,7 @@ export function sessionFinish(f: usize): void {
     if (depth != 0 && acked > depth) acked = depth;
     if ((flags16(e) & EPF_ACK_SEEN) != 0 && acked > deliv && fo == 0xffffffffffffffff) {
       deliverGap(f, d, e, deliv, acked - deliv);
+      raise(f, d, Ev.SeqGap);
       store<u64>(e, acked, E_DELIV_OFF);
     }
     segmentsClear(e);

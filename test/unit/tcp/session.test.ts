@@ -285,3 +285,24 @@ describe("retained delivered bytes (retainDelivered)", () => {
     expect(f.events).not.toContain("stream.reassembly_overlap_different_data");
   });
 });
+
+describe("handshake and window anomalies", () => {
+  test("stream.reassembly_seq_gap when a hole is given up on", async () => {
+    const c = conv(); c.handshake().clientSend("aaaa").clientSend("cccc", { relSeq: 9 }).serverAck(13);
+    expect((await one(c)).events).toContain("stream.reassembly_seq_gap");
+  });
+  test("a repeated SYN-ACK acknowledging something else: stream.3whs_synack_resend_with_diff_ack", async () => {
+    const c = conv(); c.clientSyn().serverSynAck().serverSynAck({ absAck: 4242 }).clientAck();
+    expect((await one(c)).events).toContain("stream.3whs_synack_resend_with_diff_ack");
+  });
+  test("a third handshake packet with wrong SEQ and wrong ACK: stream.3whs_wrong_seq_wrong_ack", async () => {
+    const c = conv(); c.clientSyn().serverSynAck().clientAck(undefined, { absSeq: 1, absAck: 2 });
+    expect((await one(c)).events).toContain("stream.3whs_wrong_seq_wrong_ack");
+  });
+  test("a FIN beyond the receiver's window is ignored: stream.fin_out_of_window", async () => {
+    const c = conv(); c.clientSyn().serverSynAck({ window: 100 }).clientAck().clientFin({ relSeq: 5000 }).serverAck(1);
+    const f = await one(c);
+    expect(f.events).toContain("stream.fin_out_of_window");
+    expect(f.record.state).toBe("established");
+  });
+});
