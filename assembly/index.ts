@@ -10,7 +10,7 @@ import { FLOW_SIZE, EP_SIZE, F_EP, SEG_SIZE, PAGE_SIZE, PAGE_HDR } from "./abi/l
 import { cfgDefaults, cfgGet, cfgSet, STATS } from "./util/cfg";
 import { arenaAlloc, arenaUsed } from "./util/arena";
 import {
-  POOL_COUNT, POOL_PAGE, POOL_SEG, POOL_HELD, poolInit, poolItemSize, poolLive, poolPeak, poolTotal, poolFailures,
+  POOL_COUNT, POOL_PAGE, POOL_SEG, poolInit, poolItemSize, poolLive, poolPeak, poolTotal, poolFailures,
 } from "./util/pool";
 import {
   captureReset as walkReset, captureWalk, captureStatus as walkStatus, captureErrorAt as walkErrorAt,
@@ -54,7 +54,6 @@ export function init(): i32 {
   const pageItem = <f64>(PAGE_SIZE + <u32>PAGE_HDR);
   poolInit(POOL_PAGE, <u32>PAGE_HDR + PAGE_SIZE, max<u32>(16, <u32>(memcap * 0.875 / pageItem)), 64);
   poolInit(POOL_SEG, SEG_SIZE, max<u32>(64, <u32>(memcap * 0.125 / <f64>SEG_SIZE)), 4096);
-  poolInit(POOL_HELD, 16, 0, 1);
   if (!flowInit(<u32>cfgGet(Cfg.HashBuckets), <u32>cfgGet(Cfg.MaxFlows))) return Status.OutOfMemory;
   defragInit(cfgGet(Cfg.DefragMemcap), cfgGet(Cfg.DefragTimeout));
   const scratch = arenaAlloc(SCRATCH_CAP);

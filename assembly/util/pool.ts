@@ -1,5 +1,5 @@
-// util/pool.ts: fixed-size record pools with free lists (flows, segments, pages, fragments, hosts).
-// Entry:     poolInit(id, itemSize, maxItems, slabItems), poolAlloc(id): usize, poolFree(id, ptr)
+// util/pool.ts: fixed-size record pools with free lists (flows, segments, pages, fragments).
+// Entry:     poolInit(id, itemSize, maxItems, slabItems), poolAlloc(id, zeroBytes): usize, poolFree(id, ptr)
 // Owns:      the pool descriptors (POOLS, static memory) and every slab it carves from the arena.
 // Hot path:  yes. O(1) alloc/free; a new slab is taken from the arena only when the free list is empty.
 // Invariants (checked by poolValidate when VALIDATE):
@@ -14,8 +14,7 @@ export const POOL_FLOW: i32 = 0;
 export const POOL_SEG: i32 = 1;
 export const POOL_PAGE: i32 = 2;
 export const POOL_FRAG: i32 = 3;
-export const POOL_HELD: i32 = 4;
-export const POOL_COUNT: i32 = 5;
+export const POOL_COUNT: i32 = 4;
 
 // descriptor layout (32 bytes each)
 // @ts-ignore: decorator
