@@ -37,6 +37,8 @@ export interface DirectionRecord {
   fin: boolean;
   rst: boolean;
   depthReached: boolean;
+  /** The reassembly memcap was hit: held data was delivered early, some may have become gaps. */
+  memcapReached: boolean;
   policy: string;
 }
 
@@ -389,6 +391,7 @@ export class Engine {
         fin: (flags & EndpointFlags.FIN) !== 0,
         rst: (flags & EndpointFlags.RST) !== 0,
         depthReached: (flags & EndpointFlags.DEPTH) !== 0,
+        memcapReached: (flags & EndpointFlags.LOSSY) !== 0,
         policy: POLICIES[this.u8[e + Layout.E_POLICY]!] ?? "?",
       };
     };

@@ -97,6 +97,7 @@ export function flowJson(rec: ConnectionRecord, extra: FlowExtra): Record<string
     fin: rec[d].fin,
     rst: rec[d].rst,
     depth_reached: rec[d].depthReached,
+    memcap_reached: rec[d].memcapReached,
     policy: rec[d].policy,
     ...(extra.files[d] ? { file: extra.files[d] } : {}),
   });

@@ -115,3 +115,16 @@ describe("link types", () => {
     expect(Buffer.from(r.flows[0]!.toserver.data).toString()).toBe("hi");
   });
 });
+
+describe("pcapng timestamps", () => {
+  test.each([[6, 1], [9, 1e-3], [0x80 | 20, 1e6 / 2 ** 20]])("if_tsresol %i", async (tsresol, usPerTick) => {
+    const w = new PcapngWriter();
+    const id = w.addInterface(LinkType.ETHERNET, { tsresol });
+    const recs = conversation().records();
+    for (const r of recs) w.addEnhanced(id, r.frame, r.tsMicros);
+    const rr = await runCapture(w.bytes());
+    // the writer stores ticks of the interface's resolution; we read them back to µs within one tick
+    expect(Math.abs(rr.flows[0]!.record.firstTs - recs[0]!.tsMicros)).toBeLessThanOrEqual(Math.max(1, usPerTick));
+    expect(Math.abs(rr.flows[0]!.record.lastTs - recs[recs.length - 1]!.tsMicros)).toBeLessThanOrEqual(Math.max(1, usPerTick));
+  });
+});

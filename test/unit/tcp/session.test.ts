@@ -252,6 +252,8 @@ describe("memory limits and timeouts", () => {
     expect(f.toserver.data.length).toBe(1400 * 1500);
     expect(f.toserver.gaps).toEqual([]);
     expect(f.events).toContain("stream.reassembly_no_segment");
+    expect(f.record.toserver.memcapReached).toBe(true);
+    expect(f.record.toclient.memcapReached).toBe(false);
   });
 });
 
