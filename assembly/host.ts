@@ -28,7 +28,7 @@ export const END_PRUNED: i32 = 3;       // flow memcap: least recently active co
 export const END_CLOSED: i32 = 4;       // both FINs acknowledged
 
 let eventsOn: bool = true;
-export function hostEventsEnable(on: bool): void { eventsOn = on; }
+export function hostEventsEnable(callbacks: bool): void { eventsOn = callbacks; }
 
 // @ts-ignore: decorator
 @inline export function hostData(flow: usize, dir: i32, ptr: usize, len: u32, off: u64): void {

@@ -61,7 +61,7 @@ export function init(): i32 {
   input = arenaAlloc(inputCapacity);
   if (scratch == 0 || input == 0 || !checksumInit()) return Status.OutOfMemory;
   segmentsInit(scratch, SCRATCH_CAP, cfgGet(Cfg.DeliverData) != 0, cfgGet(Cfg.RetainDelivered) != 0);
-  hostEventsEnable(cfgGet(Cfg.Events) != 0);
+  hostEventsEnable(cfgGet(Cfg.EventCallbacks) != 0);
   filterInit();
   decodeTcpInit(<u32>cfgGet(Cfg.ShardIndex), <u32>cfgGet(Cfg.ShardCount));
   flowIdsForShard(<u32>cfgGet(Cfg.ShardIndex), <u32>cfgGet(Cfg.ShardCount));

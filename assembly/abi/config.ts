@@ -12,7 +12,7 @@ export const enum Cfg {
   TimeoutEst = 8,      // seconds, established / closing
   TimeoutClosed = 9,   // seconds, closed (FIN both ways or RST)
   DeliverData = 10,    // 1: call onData/onGap for delivered bytes
-  Events = 11,         // 1: call onEvent
+  Events = 11,         // 1: raise anomaly events (per-connection record and counters); 0: none (stream4 noalerts)
   Directions = 12,     // bit 0: reassemble to-server, bit 1: to-client
   FlushUnacked = 13,   // bytes of unacknowledged in-order data held before it is delivered anyway
   DefragMemcap = 14,   // bytes held for IP fragment reassembly
@@ -23,5 +23,6 @@ export const enum Cfg {
   ShardIndex = 19,     // this instance handles the connections whose symmetric hash % ShardCount == ShardIndex
   ShardCount = 20,     // 1: every connection (several instances, e.g. one per worker thread, split the work)
   RetainDelivered = 21, // 1: keep the last delivered page per direction to compare later re-sends with
-  Count = 22,
+  EventCallbacks = 22, // 1: also call onEvent for each event raised
+  Count = 23,
 }

@@ -39,7 +39,10 @@ let depth: u64 = 0;
 let flushUnacked: u64 = 4 << 20;
 const ACK_AHEAD_MAX: i64 = 1 << 30; // an ACK further than this beyond the data seen is invalid
 
+let eventsOn = true;
+
 export function sessionInit(): void {
+  eventsOn = cfgGet(Cfg.Events) != 0;
   midstream = cfgGet(Cfg.Midstream) != 0;
   depth = <u64>cfgGet(Cfg.Depth);
   flushUnacked = <u64>cfgGet(Cfg.FlushUnacked);
@@ -47,6 +50,7 @@ export function sessionInit(): void {
 
 /** Raise anomaly `ev` on flow f (once per flow in the record; every time to the host and counters). */
 export function raise(f: usize, dir: i32, ev: i32): void {
+  if (!eventsOn) return;
   store<u64>(f, load<u64>(f, F_EVENTS) | (<u64>1 << <u64>ev), F_EVENTS);
   statAdd(St.Events, 1);
   hostEvent(f, dir, ev);

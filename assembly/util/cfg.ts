@@ -40,4 +40,5 @@ export function cfgDefaults(): void {
   cfgSet(Cfg.ShardIndex, 0);
   cfgSet(Cfg.ShardCount, 1);
   cfgSet(Cfg.RetainDelivered, 0);
+  cfgSet(Cfg.EventCallbacks, 1);
 }

@@ -12,7 +12,7 @@ export const Cfg = {
   Policy: 0, Checksum: 1, Midstream: 2, Depth: 3, Memcap: 4, MaxFlows: 5, HashBuckets: 6,
   TimeoutNew: 7, TimeoutEst: 8, TimeoutClosed: 9, DeliverData: 10, Events: 11, Directions: 12,
   FlushUnacked: 13, DefragMemcap: 14, DefragTimeout: 15, InputCap: 16, PortsAll: 17, PolicyEntries: 18,
-  ShardIndex: 19, ShardCount: 20, RetainDelivered: 21,
+  ShardIndex: 19, ShardCount: 20, RetainDelivered: 21, EventCallbacks: 22,
 } as const;
 
 /** Overlap policies, by the names Suricata and Snort use (assembly/reassembly/policy.ts). */

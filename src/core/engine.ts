@@ -139,7 +139,8 @@ export class Engine {
     set(Cfg.TimeoutEst, c.timeouts.established);
     set(Cfg.TimeoutClosed, c.timeouts.closed);
     set(Cfg.DeliverData, this.cb.onData || this.cb.onGap ? 1 : 0);
-    set(Cfg.Events, c.events && this.cb.onEvent ? 1 : 0);
+    set(Cfg.Events, c.events ? 1 : 0);
+    set(Cfg.EventCallbacks, c.events && this.cb.onEvent ? 1 : 0);
     set(Cfg.Directions, c.directions === "both" ? 3 : c.directions === "toserver" ? 1 : 2);
     set(Cfg.FlushUnacked, c.flushUnacked);
     set(Cfg.DefragMemcap, c.defrag.memcap);

@@ -116,6 +116,14 @@ describe("limits and filters", () => {
     expect(text(f.toserver.data)).toBe(ts);
     expect(text(f.toclient.data)).toBe(tc);
   });
+  test("events off (stream4 noalerts): no event reaches the record, the counters or the callback", async () => {
+    const c = conv(); c.handshake().clientSend("GOOD").clientSend("EVIL", { relSeq: 1 }).serverAck();
+    const f = await one(c, { events: false });
+    expect(f.events).toEqual([]);
+    expect(f.record.events).toEqual([]);
+    expect(f.stats.events).toBe(0);
+    expect((await one(c)).record.events).toContain("stream.reassembly_overlap_different_data");
+  });
   test("midstream off: a connection without handshake is ignored", async () => {
     const c = conv(); c.clientSend("no handshake", { relSeq: 50 }).serverAck();
     const r = await runFrames(c.records(), { midstream: false });
