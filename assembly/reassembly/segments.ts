@@ -55,6 +55,8 @@ export function segmentsInit(scratchPtr: usize, cap: u32, deliver: bool, retainD
 /** Compares the part of [off, off+len) that lies in the retained delivered page with what was delivered. */
 function deliveredDiffers(e: usize, off: u64, src: usize, len: u32, deliv: u64): bool {
   if (!retain || deliv == 0 || (load<u16>(e, E_FLAGS) & EPF_RETAIN_BAD) != 0) return false;
+  // a keep-alive probe re-sends the last byte with arbitrary content (RFC 9293 §3.8.4; Zeek spares it too)
+  if (len == 1 && off + 1 == deliv) return false;
   const from = max<u64>(off, (deliv - 1) & ~(<u64>PAGE_SIZE - 1));
   const to = min<u64>(off + <u64>len, deliv);
   if (from >= to || storePtr(e, from) == 0) return false;

@@ -288,6 +288,12 @@ describe("retained delivered bytes (retainDelivered)", () => {
     const g = await one(c);
     expect(g.events).not.toContain("stream.reassembly_overlap_different_data");
   });
+  test("a keep-alive probe (the last byte again, any content) is not an overlap", async () => {
+    const c = conv(); c.handshake().clientSend("hello").serverAck().clientSend("\0", { relSeq: 5 }).serverAck();
+    const f = await one(c, { retainDelivered: true });
+    expect(text(f.toserver.data)).toBe("hello");
+    expect(f.events).toEqual([]);
+  });
   test("a page that held a gap is not compared (no false alarm)", async () => {
     const c = conv(); c.handshake().serverSend("abcd").serverSend("ijkl", { relSeq: 9 }).clientAck(13).serverSend("XXXXXXXX", { relSeq: 5 }).clientAck();
     const f = await one(c, { retainDelivered: true });
@@ -314,5 +320,19 @@ describe("handshake and window anomalies", () => {
     const f = await one(c);
     expect(f.events).toContain("stream.fin_out_of_window");
     expect(f.record.state).toBe("established");
+  });
+});
+
+describe("simultaneous open", () => {
+  test("SYN from both sides, then SYN-ACKs from both: one connection, established, data both ways", async () => {
+    const c = conv();
+    c.clientSyn().serverSynAck({ flags: "S" }).clientSyn({ flags: "SA" }).serverSynAck();
+    c.clientSend("from client").serverSend("from server").clientAck().serverAck();
+    const r = await runFrames(c.records());
+    expect(r.flows).toHaveLength(1);
+    const f = r.flows[0]!;
+    expect(f.record.state).toBe("established");
+    expect(text(f.toserver.data)).toBe("from client");
+    expect(text(f.toclient.data)).toBe("from server");
   });
 });
