@@ -74,25 +74,37 @@ export function flowHashOfPacket(): u32 {
   return load<u64>(a) == load<u64>(b) && load<u64>(a, 8) == load<u64>(b, 8);
 }
 
+// @ts-ignore: decorator
+@inline function matchDir(f: usize, v6: bool): i32 {
+  if (((load<u8>(f, F_FLAGS) & FF_V6) != 0) != v6) return -1;
+  const cp = <u32>load<u16>(f, F_CPORT), sp = <u32>load<u16>(f, F_SPORT);
+  if (cp == <u32>pktSport && sp == <u32>pktDport && addrEq(f + F_CADDR, SRC_ADDR) && addrEq(f + F_SADDR, DST_ADDR)) return 0;
+  if (cp == <u32>pktDport && sp == <u32>pktSport && addrEq(f + F_CADDR, DST_ADDR) && addrEq(f + F_SADDR, SRC_ADDR)) return 1;
+  return -1;
+}
+
+/** The connection of the last lookup: bursts of one connection's packets skip the hash (a hit is
+ *  checked exactly like a chain entry; flowUnlink forgets it). */
+let lastFlow: usize = 0;
+
 export function flowLookup(): usize {
+  const v6 = pktFamily == 6;
+  if (lastFlow != 0) {
+    const d = matchDir(lastFlow, v6);
+    if (d >= 0) { flowDir = d; lastHash = lastFlowHash; return lastFlow; }
+  }
   const h = flowHashOfPacket();
   lastHash = h;
   let f = <usize>load<u32>(buckets + (<usize>(h & bucketMask) << 2));
-  const v6 = pktFamily == 6;
   while (f != 0) {
-    if (((load<u8>(f, F_FLAGS) & FF_V6) != 0) == v6) {
-      const cp = <u32>load<u16>(f, F_CPORT), sp = <u32>load<u16>(f, F_SPORT);
-      if (cp == <u32>pktSport && sp == <u32>pktDport && addrEq(f + F_CADDR, SRC_ADDR) && addrEq(f + F_SADDR, DST_ADDR)) {
-        flowDir = 0; return f;
-      }
-      if (cp == <u32>pktDport && sp == <u32>pktSport && addrEq(f + F_CADDR, DST_ADDR) && addrEq(f + F_SADDR, SRC_ADDR)) {
-        flowDir = 1; return f;
-      }
-    }
+    const d = matchDir(f, v6);
+    if (d >= 0) { flowDir = d; lastFlow = f; lastFlowHash = h; return f; }
     f = <usize>load<u32>(f, F_HASH_NEXT);
   }
   return 0;
 }
+let lastFlowHash: u32 = 0;
+
 
 /**
  * Doubles the bucket array when connections outnumber buckets twice over, so chains stay short
@@ -142,6 +154,7 @@ export function flowCreate(srcIsClient: bool): usize {
   store<u32>(f, load<u32>(b), F_HASH_NEXT);
   store<u32>(b, <u32>f);
   flowDir = srcIsClient ? 0 : 1;
+  lastFlow = f; lastFlowHash = lastHash;
   statAdd(St.FlowsCreated, 1);
   return f;
 }
@@ -156,6 +169,7 @@ export function flowUnlink(f: usize): void {
     if (cur == f) { store<u32>(link, load<u32>(f, F_HASH_NEXT)); break; }
     link = cur + F_HASH_NEXT;
   }
+  if (f == lastFlow) lastFlow = 0;
   poolFree(POOL_FLOW, f);
   statAdd(St.FlowsEnded, 1);
 }
