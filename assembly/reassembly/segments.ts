@@ -81,6 +81,13 @@ function storeEquals(e: usize, off: u64, src: usize, len: u32): bool {
   return true;
 }
 
+function unlink(e: usize, s: usize): void {
+  const p = <usize>load<u32>(s, S_PREV), n = <usize>load<u32>(s, S_NEXT);
+  if (p == 0) store<u32>(e, <u32>n, E_SEG_HEAD); else store<u32>(p, <u32>n, S_NEXT);
+  if (n == 0) store<u32>(e, <u32>p, E_SEG_TAIL); else store<u32>(n, <u32>p, S_PREV);
+  poolFree(POOL_SEG, s);
+}
+
 function linkAfter(e: usize, seg: usize, after: usize): void {
   const next = after == 0 ? <usize>load<u32>(e, E_SEG_HEAD) : <usize>load<u32>(after, S_NEXT);
   store<u32>(seg, <u32>after, S_PREV);
@@ -308,6 +315,14 @@ export function segmentsDeliver(f: usize, dir: i32, limit: u64, final: bool): vo
   }
   store<u32>(e, <u32>head, E_SEG_HEAD);
   if (head == 0) store<u32>(e, 0, E_SEG_TAIL); else store<u32>(head, 0, S_PREV);
+  // a record nested inside an earlier, longer one can end below pos while the longer one does not:
+  // every record that starts below pos is checked (S2), not only the head
+  let s = head != 0 ? <usize>load<u32>(head, S_NEXT) : 0;
+  while (s != 0 && load<u64>(s, S_START) < pos) {
+    const n = <usize>load<u32>(s, S_NEXT);
+    if (segEnd(s) <= pos) unlink(e, s);
+    s = n;
+  }
   store<u64>(e, pos, E_DELIV_OFF);
   if (load<u64>(e, E_NEXT_OFF) < pos) store<u64>(e, pos, E_NEXT_OFF);
   if (pos > load<u64>(e, E_MAX_END)) store<u64>(e, pos, E_MAX_END);

@@ -8,7 +8,7 @@ import type { FrameRecord } from "./packets.js";
 
 export interface DirResult { data: Uint8Array; gaps: Array<[number, number]>; chunks: Array<[number, Uint8Array]> }
 export interface FlowResult { record: ConnectionRecord; toserver: DirResult; toclient: DirResult; events: string[] }
-export interface RunResult { flows: FlowResult[]; stats: Record<string, number>; notices: string[]; error?: Error }
+export interface RunResult { flows: FlowResult[]; stats: Record<string, number>; notices: string[]; memory: { flowsLive: number; segmentsLive: number; pagesLive: number }; error?: Error }
 
 function concatAll(parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
@@ -50,7 +50,7 @@ async function run(config: EngineConfig, feed: (e: Awaited<ReturnType<typeof cre
   try { feed(engine); } catch (e) { error = e as Error; }
   try { engine.finish(); } catch (e) { error ??= e as Error; }
   flows.sort((a, b) => a.record.id - b.record.id);
-  return { flows, stats: engine.stats(), notices, ...(error ? { error } : {}) };
+  return { flows, stats: engine.stats(), notices, memory: engine.memory(), ...(error ? { error } : {}) };
 }
 
 /** Frames (Ethernet unless linkType says otherwise) fed one at a time. */
