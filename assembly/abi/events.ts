@@ -32,5 +32,6 @@ export const enum Ev {
   FinDataBeyondFin = 26,           // stream.data_beyond_fin (ours): data after the FIN's sequence number
   SynOnEstablished = 27,           // stream.est_syn_resend (SYN on an established session)
   Midstream = 28,                  // stream.midstream_pickup (ours, informational)
-  Count = 29,
+  SegmentLimit = 29,               // stream.reassembly_segment_limit (ours; Snort 129:22): queue flushed
+  Count = 30,
 }

@@ -36,6 +36,13 @@ export const INS_DIFF: u32 = 2;       // ... and some overlapping bytes differed
 export const INS_NOMEM: u32 = 4;      // not stored: memcap
 export const INS_OLD: u32 = 8;        // wholly below delivOff (already delivered)
 export const INS_COVERED: u32 = 16;   // wholly inside stored data with identical bytes (retransmission)
+export const INS_TOO_MANY: u32 = 32;  // not stored: finding its place took more than MAX_WALK records
+
+/** Records a single insert may walk past to find its place. More means a long queue behind a hole
+ *  with inserts in its middle (an attacker's CPU sink, Zeek issue #575): the session then delivers
+ *  what the direction holds, holes as gaps (Snort's max_queued_segs flush), and inserts again. */
+const MAX_WALK: u32 = 4096;
+let walkTooLong = false;
 
 let scratch: usize = 0;
 let scratchCap: u32 = 0;
@@ -136,16 +143,21 @@ function findAfter(e: usize, off: u64): usize {
   if (head == 0 || off < load<u64>(head, S_START)) return 0;
   const h0 = load<u64>(head, S_START), t0 = load<u64>(tail, S_START);
   if (off >= t0) return tail;
+  let steps: u32 = 0;
   if (off - h0 < t0 - off) {
     let s = head;
     while (true) {
       const n = <usize>load<u32>(s, S_NEXT);
       if (n == 0 || load<u64>(n, S_START) > off) return s;
       s = n;
+      if (++steps > MAX_WALK) { walkTooLong = true; return s; }
     }
   }
   let s = tail;
-  while (s != 0 && load<u64>(s, S_START) > off) s = <usize>load<u32>(s, S_PREV);
+  while (s != 0 && load<u64>(s, S_START) > off) {
+    s = <usize>load<u32>(s, S_PREV);
+    if (++steps > MAX_WALK) { walkTooLong = true; return s; }
+  }
   return s;
 }
 
@@ -195,7 +207,9 @@ function insertOverlapping(e: usize, off: u64, src: usize, len: u32): u32 {
   const policy = <i32>load<u8>(e, E_POLICY);
   // pass 1: insertion point (after the last record with start <= off), overlaps, differing bytes,
   // an exact twin, and whether the new bytes are wholly inside stored data
+  walkTooLong = false;
   const after = findAfter(e, off);
+  if (walkTooLong) return INS_TOO_MANY;
   wOverlaps = false; wDiff = false; wTwin = false;
   walkOverlaps(e, off, src, end, after, false, policy);
   if (wOverlaps) statAdd(St.Overlaps, 1);

@@ -28,7 +28,7 @@ import {
 } from "../decode/packet";
 import { flowCreate, flowDir, flowLookup, flowUnlink } from "../flow/table";
 import { flowMakeRoom, timeoutOf } from "../flow/expiry";
-import { INS_DIFF, INS_NOMEM, segmentsClear, segmentsDeliver, segmentsInsert, deliverGap } from "../reassembly/segments";
+import { INS_DIFF, INS_NOMEM, INS_TOO_MANY, segmentsClear, segmentsDeliver, segmentsInsert, deliverGap } from "../reassembly/segments";
 import { Policy } from "../reassembly/policy";
 import { TcpInput, TcpState, stateNext } from "./state";
 import { hostEvent, hostFlowEnd, END_CLOSED, END_REUSE, END_TIMEOUT } from "../host";
@@ -366,6 +366,12 @@ function handleData(f: usize, dir: i32, e: usize, peer: usize, seq: u32): void {
     if (<u64>off + len > depth) len = <u32>(depth - <u64>off);
   }
   let res = segmentsInsert(f, dir, <u64>off, src, len);
+  if ((res & INS_TOO_MANY) != 0) {
+    // a very long queue behind a hole: deliver what is held (holes as gaps), then insert again
+    raise(f, dir, Ev.SegmentLimit);
+    deliver(f, dir, load<u64>(e, E_MAX_END), true);
+    res = segmentsInsert(f, dir, <u64>off, src, len);
+  }
   if ((res & INS_NOMEM) != 0) {
     // memcap: give this direction's held data to the host now (holes become gaps), then retry once
     raise(f, dir, Ev.NoSegment);

@@ -57,6 +57,7 @@ export const EVENTS = [
   "stream.data_beyond_fin",
   "stream.est_syn_resend",
   "stream.midstream_pickup",
+  "stream.reassembly_segment_limit",
 ] as const;
 export type EventName = (typeof EVENTS)[number];
 /** Informational events: recorded, but not anomalies (not printed in `events`). */

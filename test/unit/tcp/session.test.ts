@@ -336,3 +336,15 @@ describe("simultaneous open", () => {
     expect(text(f.toclient.data)).toBe("from server");
   });
 });
+
+describe("segment queue limit", () => {
+  test("inserting into the middle of a very long queue behind a hole flushes it (bounded work per packet)", async () => {
+    const c = conv(); c.handshake();
+    for (let i = 1; i <= 10000; i++) c.clientSend("x", { relSeq: 2 * i }); // 10,000 one-byte records with holes
+    c.clientSend("y", { relSeq: 10001 });                                   // lands in the middle
+    const f = await one(c);
+    expect(f.events).toContain("stream.reassembly_segment_limit");
+    expect(f.toserver.data.length).toBe(10000);
+    expect(f.record.toserver.gapCount).toBeGreaterThan(0);
+  });
+});
