@@ -1,13 +1,19 @@
 // Native Hyperscan reference for the literal prefilter benchmark.
 //
 //   hs_bench PATTERNS.tsv CORPUS [--mode block|stream|interleaved] [--write 1460]
-//            [--streams 1000] [--reps 3] [--block BYTES]
+//            [--streams 1000] [--reps 3] [--block BYTES] [--api regex|lit]
 //            [--dump-matches FILE] [--dump-counts FILE]
 //
 // PATTERNS.tsv: one literal per line, "<hex bytes>\t<flags>", flags "i" = caseless.
-// Pattern index = 0-based line number. Every literal is compiled with
-// hs_compile_lit_multi (HS_FLAG_CASELESS for "i", nothing else), so every end
-// offset of every literal is reported, overlaps included.
+// Pattern index = 0-based line number. Flags: HS_FLAG_CASELESS for "i", nothing
+// else, so every end offset of every literal is reported, overlaps included.
+// --api lit:   hs_compile_lit_multi (pure-literal mode).
+// --api regex: hs_compile_multi with each literal written as \xHH per byte (the
+//              default). Same matches and the same database size, but Hyperscan
+//              5.4.0's pure-literal runtime fails on the ET sets of >= 5,000
+//              literals with HS_UNKNOWN_ERROR (-13) when the data holds a prefix of
+//              the 63-byte literal "gAAAAgAAAA..." (see README.md), so lit mode
+//              cannot scan this corpus with those sets.
 //
 // Modes (the corpus is read into memory first; elapsed covers scanning only):
 //   block        one hs_scan over the whole corpus (or, with --block N, one hs_scan
@@ -18,7 +24,7 @@
 //                every stream sees only its own bytes
 // One line per repetition on stdout:
 //   hyperscan: patterns=N mode=M bytes=B matches=X elapsed=S MBps=R db_bytes=D
-//              stream_state_bytes=Z compile=S rep=K/N
+//              stream_state_bytes=Z compile=S api=A rep=K/N
 // MBps = bytes / elapsed / 1e6. stream_state_bytes is 0 for block mode.
 // --dump-matches FILE (one extra, untimed pass) writes one line per match, sorted
 // ascending by (stream, end_offset, pattern_index):
@@ -65,8 +71,8 @@ static void die(const char *fmt, const char *arg) {
 
 static const char USAGE[] =
     "usage: hs_bench PATTERNS.tsv CORPUS [--mode block|stream|interleaved] [--write 1460]\n"
-    "                [--streams 1000] [--reps 3] [--block BYTES] [--dump-matches FILE]\n"
-    "                [--dump-counts FILE]\n";
+    "                [--streams 1000] [--reps 3] [--block BYTES] [--api regex|lit]\n"
+    "                [--dump-matches FILE] [--dump-counts FILE]\n";
 
 static int on_match(unsigned int id, unsigned long long from, unsigned long long to,
                     unsigned int flags, void *vctx) {
@@ -168,6 +174,27 @@ static struct patterns load_patterns(const char *path) {
     return p;
 }
 
+// Each literal as a regular expression matching exactly its bytes: every byte as \xHH.
+static char **regex_escape(const struct patterns *p) {
+    static const char hex[] = "0123456789abcdef";
+    char **re = malloc(p->n * sizeof *re);
+    if (!re) die("%s", "out of memory");
+    for (unsigned i = 0; i < p->n; i++) {
+        char *s = malloc(p->lens[i] * 4 + 1);
+        if (!s) die("%s", "out of memory");
+        for (size_t k = 0; k < p->lens[i]; k++) {
+            unsigned char c = (unsigned char)p->bytes[i][k];
+            s[4 * k] = '\\';
+            s[4 * k + 1] = 'x';
+            s[4 * k + 2] = hex[c >> 4];
+            s[4 * k + 3] = hex[c & 15];
+        }
+        s[p->lens[i] * 4] = 0;
+        re[i] = s;
+    }
+    return re;
+}
+
 static int cmp_rec(const void *a, const void *b) {
     const struct rec *x = a, *y = b;
     if (x->stream != y->stream) return x->stream < y->stream ? -1 : 1;
@@ -234,6 +261,7 @@ int main(int argc, char **argv) {
     enum mode mode = MODE_BLOCK;
     size_t write = 1460, block = 0;
     unsigned nstreams = 1000, reps = 3;
+    int use_regex = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
@@ -258,6 +286,10 @@ int main(int argc, char **argv) {
                 else if (!strcmp(a, "--streams")) nstreams = (unsigned)x;
                 else if (!strcmp(a, "--reps")) reps = (unsigned)x;
                 else block = x;
+            } else if (!strcmp(a, "--api")) {
+                if (!strcmp(v, "lit")) use_regex = 0;
+                else if (!strcmp(v, "regex")) use_regex = 1;
+                else die("unknown api %s", v);
             } else if (!strcmp(a, "--dump-matches")) {
                 dump_path = v;
             } else if (!strcmp(a, "--dump-counts")) {
@@ -291,9 +323,18 @@ int main(int argc, char **argv) {
     hs_database_t *db;
     hs_compile_error_t *cerr;
     double t0 = now();
-    if (hs_compile_lit_multi((const char *const *)p.bytes, p.flags, p.ids, p.lens, p.n,
-                             mode == MODE_BLOCK ? HS_MODE_BLOCK : HS_MODE_STREAM, NULL, &db,
-                             &cerr) != HS_SUCCESS) {
+    unsigned hs_mode = mode == MODE_BLOCK ? HS_MODE_BLOCK : HS_MODE_STREAM;
+    hs_error_t cret;
+    if (use_regex) {
+        char **re = regex_escape(&p);
+        cret = hs_compile_multi((const char *const *)re, p.flags, p.ids, p.n, hs_mode, NULL, &db, &cerr);
+        for (unsigned i = 0; i < p.n; i++) free(re[i]);
+        free(re);
+    } else {
+        cret = hs_compile_lit_multi((const char *const *)p.bytes, p.flags, p.ids, p.lens, p.n, hs_mode,
+                                    NULL, &db, &cerr);
+    }
+    if (cret != HS_SUCCESS) {
         fprintf(stderr, "hs_bench: compile failed: %s (expression %d)\n", cerr->message,
                 cerr->expression);
         return 1;
@@ -320,9 +361,10 @@ int main(int argc, char **argv) {
         run_pass(mode, db, scratch, data, len, write, nstreams, block, &c);
         double el = now() - s;
         printf("hyperscan: patterns=%u mode=%s bytes=%zu matches=%llu elapsed=%.4f MBps=%.1f "
-               "db_bytes=%zu stream_state_bytes=%zu compile=%.3f rep=%u/%u\n",
+               "db_bytes=%zu stream_state_bytes=%zu compile=%.3f api=%s rep=%u/%u\n",
                p.n, MODE_NAMES[mode], len, (unsigned long long)c.total, el,
-               el > 0 ? len / el / 1e6 : 0.0, db_bytes, state_bytes, compile_s, r, reps);
+               el > 0 ? len / el / 1e6 : 0.0, db_bytes, state_bytes, compile_s,
+               use_regex ? "regex" : "lit", r, reps);
         fflush(stdout);
     }
 

@@ -45,7 +45,8 @@ const REPO = path.resolve(HERE, '../..');
 const USAGE = `usage: node bench/prefilter/js_ac.mjs PATTERNS.tsv CORPUS [--mode block|stream|interleaved]
        [--write 1460] [--streams 1000] [--reps 3] [--lib NAME] [--modules DIR]
        [--dump-matches FILE] [--dump-counts FILE]
-  --lib      npm package to use (default @monyone/aho-corasick/fast); --lib list shows all
+  --lib      npm package to use (default @monyone/aho-corasick/fast); --lib list shows all,
+             --lib none runs the wrapper without a matcher (its own cost)
   --modules  directory whose node_modules holds the package (default: the repo root)`;
 
 function die(msg) {
@@ -186,6 +187,14 @@ const ADAPTERS = {
       };
     },
   },
+  // No matcher at all: what the wrapper alone costs (lower-casing, decoding,
+  // stream windows). Reports no matches.
+  none: {
+    pkg: null,
+    build() {
+      return () => {};
+    },
+  },
 };
 const DEFAULT_LIB = '@monyone/aho-corasick/fast';
 
@@ -287,8 +296,8 @@ for (let id = 0; id < NPAT; id++) {
 // ---------------------------------------------------------------- package
 const adapter = ADAPTERS[opt.lib];
 const req = createRequire(path.join(opt.modules, 'package.json'));
-let version = '?';
-try {
+let version = '-';
+if (adapter.pkg) try {
   version = JSON.parse(fs.readFileSync(req.resolve(`${adapter.pkg}/package.json`), 'utf8')).version;
 } catch {
   try {

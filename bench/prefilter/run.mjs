@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Runs hs_bench and js_ac side by side over the pattern sets and modes, keeps the
+// best of --reps runs per cell, checks that every run of a cell gave the same match
+// count and that js_ac's count equals Hyperscan's, and prints a Markdown table.
+//
+//   node bench/prefilter/run.mjs [--corpus FILE] [--sets 100,1000,5000,all]
+//        [--modes block,stream,interleaved] [--reps 3] [--engines hs,js]
+//        [--modules DIR] [--lib NAME] [--log FILE]
+//
+// Needs bench/prefilter/hs_bench (make -C bench/prefilter) and the npm package for
+// js_ac (see README.md). Every raw output line is echoed to stderr (and --log).
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const PATTERNS = path.resolve(HERE, '../../../shared/bench/patterns');
+
+const o = {
+  corpus: path.resolve(HERE, '../out/prefilter-corpus.bin'),
+  sets: ['100', '1000', '5000', 'all'],
+  modes: ['block', 'stream', 'interleaved'],
+  reps: 3,
+  engines: ['hs', 'js'],
+  modules: null,
+  lib: null,
+  log: null,
+};
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; i++) {
+  const a = argv[i];
+  const v = () => {
+    if (i + 1 >= argv.length) { process.stderr.write(`run: missing value for ${a}\n`); process.exit(2); }
+    return argv[++i];
+  };
+  switch (a) {
+    case '--corpus': o.corpus = path.resolve(v()); break;
+    case '--sets': o.sets = v().split(','); break;
+    case '--modes': o.modes = v().split(','); break;
+    case '--reps': o.reps = Number(v()); break;
+    case '--engines': o.engines = v().split(','); break;
+    case '--modules': o.modules = v(); break;
+    case '--lib': o.lib = v(); break;
+    case '--log': o.log = v(); break;
+    default: process.stderr.write(`run: unknown argument ${a}\n`); process.exit(2);
+  }
+}
+if (!fs.existsSync(o.corpus)) {
+  process.stderr.write(`run: no corpus at ${o.corpus}; run node bench/prefilter/corpus.mjs first\n`);
+  process.exit(2);
+}
+const logFd = o.log ? fs.openSync(o.log, 'a') : null;
+
+function parse(line) {
+  const f = {};
+  for (const m of line.matchAll(/(\w+)=(\S+)/g)) f[m[1]] = m[2];
+  return f;
+}
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const lines = (r.stdout || '').split('\n').filter((l) => /^(hyperscan|js_ac):/.test(l));
+  for (const l of lines) {
+    process.stderr.write(l + '\n');
+    if (logFd !== null) fs.writeSync(logFd, l + '\n');
+  }
+  if (r.status !== 0) {
+    process.stderr.write(`run: ${cmd} ${args.join(' ')} exited ${r.status}\n${r.stderr}\n`);
+    return null;
+  }
+  const runs = lines.map(parse);
+  const counts = new Set(runs.map((x) => x.matches));
+  if (counts.size !== 1) process.stderr.write(`run: match counts differ between repetitions: ${[...counts]}\n`);
+  runs.sort((a, b) => Number(a.elapsed) - Number(b.elapsed));
+  return runs[0];
+}
+
+const rows = [];
+for (const set of o.sets) {
+  const pat = path.join(PATTERNS, `et-${set}.tsv`);
+  for (const mode of o.modes) {
+    const row = { set, mode };
+    if (o.engines.includes('hs')) {
+      row.hs = run(path.join(HERE, 'hs_bench'), [pat, o.corpus, '--mode', mode, '--reps', String(o.reps)]);
+    }
+    if (o.engines.includes('js')) {
+      const extra = [];
+      if (o.modules) extra.push('--modules', o.modules);
+      if (o.lib) extra.push('--lib', o.lib);
+      row.js = run(process.execPath, [path.join(HERE, 'js_ac.mjs'), pat, o.corpus, '--mode', mode,
+        '--reps', String(o.reps), ...extra]);
+    }
+    rows.push(row);
+  }
+}
+
+const out = [];
+out.push(`corpus: ${path.basename(o.corpus)} (${fs.statSync(o.corpus).size} bytes), best of ${o.reps}, MB/s = 10^6 bytes/s`);
+out.push('');
+out.push('| literals | mode | Hyperscan MB/s | JS MB/s | Hyperscan matches | JS matches | same | HS db bytes | HS stream state |');
+out.push('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
+for (const r of rows) {
+  const hs = r.hs || {}, js = r.js || {};
+  const same = r.hs && r.js ? (hs.matches === js.matches ? 'yes' : '**NO**') : '';
+  out.push(`| ${r.set} | ${r.mode} | ${hs.MBps ?? ''} | ${js.MBps ?? ''} | ${hs.matches ?? ''} | ${js.matches ?? ''} | ${same} | ` +
+    `${hs.db_bytes ?? ''} | ${hs.stream_state_bytes ?? ''} |`);
+}
+process.stdout.write(out.join('\n') + '\n');
+if (logFd !== null) fs.writeSync(logFd, out.join('\n') + '\n');
