@@ -282,6 +282,20 @@ function afterInsert(e: usize, off: u64, end: u64, seg: usize): void {
 }
 
 /**
+ * Frees every record that ends at or below pos (S2) and returns the new head. Only records that start
+ * below pos can; a record nested inside an earlier, longer one is found too, not only the head.
+ */
+function dropDelivered(e: usize, pos: u64): usize {
+  let s = <usize>load<u32>(e, E_SEG_HEAD);
+  while (s != 0 && load<u64>(s, S_START) < pos) {
+    const n = <usize>load<u32>(s, S_NEXT);
+    if (segEnd(s) <= pos) unlink(e, s);
+    s = n;
+  }
+  return <usize>load<u32>(e, E_SEG_HEAD);
+}
+
+/**
  * Delivers the bytes from delivOff up to `limit` (exclusive) in order: stored runs go to the host
  * (onData), holes become gaps (onGap) when data after them lies below `limit` (it was acknowledged)
  * or `final` is set (connection end / end of input). A trailing hole with nothing after it is not a
@@ -291,14 +305,9 @@ export function segmentsDeliver(f: usize, dir: i32, limit: u64, final: bool): vo
   const e = ep(f, dir);
   let pos = load<u64>(e, E_DELIV_OFF);
   if (limit <= pos) return;
-  let head = <usize>load<u32>(e, E_SEG_HEAD);
+  let head: usize = 0;
   while (pos < limit) {
-    // drop records wholly below pos
-    while (head != 0 && segEnd(head) <= pos) {
-      const n = <usize>load<u32>(head, S_NEXT);
-      poolFree(POOL_SEG, head);
-      head = n;
-    }
+    head = dropDelivered(e, pos);
     if (head == 0) break;
     const h0 = load<u64>(head, S_START);
     if (h0 > pos) {
@@ -322,21 +331,7 @@ export function segmentsDeliver(f: usize, dir: i32, limit: u64, final: bool): vo
     deliverBytes(f, dir, e, pos, upto);
     pos = upto;
   }
-  while (head != 0 && segEnd(head) <= pos) {
-    const n = <usize>load<u32>(head, S_NEXT);
-    poolFree(POOL_SEG, head);
-    head = n;
-  }
-  store<u32>(e, <u32>head, E_SEG_HEAD);
-  if (head == 0) store<u32>(e, 0, E_SEG_TAIL); else store<u32>(head, 0, S_PREV);
-  // a record nested inside an earlier, longer one can end below pos while the longer one does not:
-  // every record that starts below pos is checked (S2), not only the head
-  let s = head != 0 ? <usize>load<u32>(head, S_NEXT) : 0;
-  while (s != 0 && load<u64>(s, S_START) < pos) {
-    const n = <usize>load<u32>(s, S_NEXT);
-    if (segEnd(s) <= pos) unlink(e, s);
-    s = n;
-  }
+  head = dropDelivered(e, pos);
   store<u64>(e, pos, E_DELIV_OFF);
   if (load<u64>(e, E_NEXT_OFF) < pos) store<u64>(e, pos, E_NEXT_OFF);
   if (pos > load<u64>(e, E_MAX_END)) store<u64>(e, pos, E_MAX_END);
