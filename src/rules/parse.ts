@@ -81,63 +81,58 @@ export function contentBytes(text: string): Uint8Array {
 
 const lower = (b: Uint8Array) => b.map((c) => (c >= 0x41 && c <= 0x5a ? c + 32 : c));
 
-function parseAddress(text: string, vars: Record<string, string>, depth = 0): AddressSpec {
+/**
+ * What address and port fields share: `!` negation, `$VAR` expansion (vars nest up to 8 deep), `any`,
+ * and `[a, b, ...]` lists whose entries may be variables; `item` parses one plain entry.
+ */
+function parseSpec<T>(kind: "address" | "port", text: string, vars: Record<string, string>, depth: number,
+                      item: (spec: string) => T[]): { negated: boolean; any: boolean; items: T[] } {
   let t = text.trim();
-  if (depth > 8) fail(`address variables nest too deep at "${text}"`);
+  if (depth > 8) fail(`${kind} variables nest too deep at "${text}"`);
   let negated = false;
   if (t.startsWith("!")) { negated = true; t = t.slice(1).trim(); }
   if (t.startsWith("$")) {
     const v = vars[t.slice(1)];
-    if (v === undefined) fail(`unknown address variable ${t}`);
-    const inner = parseAddress(v!, vars, depth + 1);
+    if (v === undefined) fail(`unknown ${kind} variable ${t}`);
+    const inner = parseSpec(kind, v!, vars, depth + 1, item);
     return { ...inner, negated: negated !== inner.negated };
   }
-  if (t === "any") return { negated, any: true, cidrs: [] };
-  const items = t.startsWith("[") ? (t.endsWith("]") ? t.slice(1, -1).split(",") : fail(`unterminated address list "${text}"`)) : [t];
-  const cidrs: AddressSpec["cidrs"] = [];
-  for (const item of items) {
-    const spec = item.trim();
+  if (t === "any") return { negated, any: true, items: [] };
+  const parts = t.startsWith("[") ? (t.endsWith("]") ? t.slice(1, -1).split(",") : fail(`unterminated ${kind} list "${text}"`)) : [t];
+  const items: T[] = [];
+  for (const part of parts) {
+    const spec = part.trim();
     if (spec.startsWith("!") || spec.startsWith("$") || spec === "any") {
-      const sub = parseAddress(spec, vars, depth + 1);
-      if (sub.negated || sub.any) fail(`negations and "any" inside address lists are not supported: "${text}"`);
-      cidrs.push(...sub.cidrs);
-      continue;
-    }
-    try { cidrs.push(parseCidr("address", spec)); } catch { fail(`bad address "${spec}"`); }
+      const sub = parseSpec(kind, spec, vars, depth + 1, item);
+      if (sub.negated || sub.any) fail(`negations and "any" inside ${kind} lists are not supported: "${text}"`);
+      items.push(...sub.items);
+    } else items.push(...item(spec));
   }
-  return { negated, any: false, cidrs };
+  return { negated, any: false, items };
 }
 
-function parsePort(text: string, vars: Record<string, string>, depth = 0): PortSpec {
-  let t = text.trim();
-  let negated = false;
-  if (depth > 8) fail(`port variables nest too deep at "${text}"`);
-  if (t.startsWith("!")) { negated = true; t = t.slice(1).trim(); }
-  if (t.startsWith("$")) {
-    const v = vars[t.slice(1)];
-    if (v === undefined) fail(`unknown port variable ${t}`);
-    const inner = parsePort(v!, vars, depth + 1);
-    return { ...inner, negated: negated !== inner.negated };
-  }
-  if (t === "any") return { negated, any: true, ranges: [] };
-  const items = t.startsWith("[") ? (t.endsWith("]") ? t.slice(1, -1).split(",") : fail(`unterminated port list "${text}"`)) : [t];
-  const ranges: Array<[number, number]> = [];
+function parseAddress(text: string, vars: Record<string, string>): AddressSpec {
+  const { negated, any, items } = parseSpec("address", text, vars, 0, (spec) => {
+    try { return [parseCidr("address", spec)]; } catch { return fail(`bad address "${spec}"`); }
+  });
+  return { negated, any, cidrs: items };
+}
+
+function parsePort(text: string, vars: Record<string, string>): PortSpec {
   const num = (s: string, dflt: number) => {
     if (s === "") return dflt;
     const n = Number(s);
     if (!Number.isInteger(n) || n < 0 || n > 65535) fail(`bad port "${s}"`);
     return n;
   };
-  for (const item of items) {
-    const spec = item.trim();
-    if (spec.includes(":")) {
-      const [a, b] = spec.split(":");
-      const lo = num(a!.trim(), 0), hi = num(b!.trim(), 65535);
-      if (lo > hi) fail(`bad port range "${spec}"`);
-      ranges.push([lo, hi]);
-    } else { const p = num(spec, -1); ranges.push([p, p]); }
-  }
-  return { negated, any: false, ranges };
+  const { negated, any, items } = parseSpec("port", text, vars, 0, (spec): Array<[number, number]> => {
+    if (!spec.includes(":")) { const p = num(spec, -1); return [[p, p]]; }
+    const [a, b] = spec.split(":");
+    const lo = num(a!.trim(), 0), hi = num(b!.trim(), 65535);
+    if (lo > hi) fail(`bad port range "${spec}"`);
+    return [[lo, hi]];
+  });
+  return { negated, any, ranges: items };
 }
 
 /** Splits the option section at unescaped `;`, respecting quoted strings. */

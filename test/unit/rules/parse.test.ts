@@ -45,6 +45,15 @@ describe("Suricata/Snort rules", () => {
     expect(rules[0]!.dport).toMatchObject({ negated: true, ranges: [[22, 22]] });
     expect(rules[0]!.bidirectional).toBe(true);
   });
+  test("variables inside address and port lists are expanded alike", () => {
+    const { rules, errors } = parseRules('alert tcp [$SERVERS,10.9.9.9] any -> any [$HTTP_PORTS,443] (content:"x"; sid:11;)', "v.rules",
+      { vars: { SERVERS: "[192.0.2.0/24,198.51.100.7]" } });
+    expect(errors).toEqual([]);
+    expect(rules[0]!.src.cidrs.map((c) => c.bits)).toEqual([24, 32, 32]);
+    expect(rules[0]!.dport.ranges).toEqual([[80, 80], [8080, 8080], [443, 443]]);
+    const bad = parseRules('alert tcp any any -> any [$NOPE] (content:"x"; sid:12;)');
+    expect(bad.errors[0]!.reason).toBe("unknown port variable $NOPE");
+  });
   test("bad rules: file, line, reason; the other rules still load", () => {
     const text = [
       "# comment",
