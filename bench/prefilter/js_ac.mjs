@@ -57,6 +57,25 @@ function die(msg) {
 // ---------------------------------------------------------------- package adapters
 // build(keys: string[]) -> scan(text, hit(keyIndex, endExclusive)) reporting every
 // occurrence of every key (overlaps included).
+
+/** Packages with the add(word, data) / build_fail() / search(text, cb) API (aho-corasick, aho-corasick2). */
+function addSearchAdapter(pkg) {
+  return {
+    pkg,
+    build(req, keys) {
+      const AC = req(pkg);
+      const ac = new AC();
+      keys.forEach((k, i) => ac.add(k, i));
+      ac.build_fail();
+      return (text, hit) => {
+        ac.search(text, (word, data, start) => {
+          for (let j = 0; j < data.length; j++) hit(data[j], start + word.length);
+        });
+      };
+    },
+  };
+}
+
 const ADAPTERS = {
   // Double-array trie variant of @monyone/aho-corasick: the fastest one measured.
   '@monyone/aho-corasick/fast': {
@@ -118,34 +137,8 @@ const ADAPTERS = {
       };
     },
   },
-  'aho-corasick': {
-    pkg: 'aho-corasick',
-    build(req, keys) {
-      const AC = req('aho-corasick');
-      const ac = new AC();
-      keys.forEach((k, i) => ac.add(k, i));
-      ac.build_fail();
-      return (text, hit) => {
-        ac.search(text, (word, data, start) => {
-          for (let j = 0; j < data.length; j++) hit(data[j], start + word.length);
-        });
-      };
-    },
-  },
-  'aho-corasick2': {
-    pkg: 'aho-corasick2',
-    build(req, keys) {
-      const AC = req('aho-corasick2');
-      const ac = new AC();
-      keys.forEach((k, i) => ac.add(k, i));
-      ac.build_fail();
-      return (text, hit) => {
-        ac.search(text, (word, data, start) => {
-          for (let j = 0; j < data.length; j++) hit(data[j], start + word.length);
-        });
-      };
-    },
-  },
+  'aho-corasick': addSearchAdapter('aho-corasick'),
+  'aho-corasick2': addSearchAdapter('aho-corasick2'),
   '@tanishiking/aho-corasick': {
     pkg: '@tanishiking/aho-corasick',
     build(req, keys) {
