@@ -20,6 +20,7 @@ declare function onNotice(code: i32, a: u32, b: usize): void;
 
 export const NOTICE_LINKTYPE: i32 = 1;  // a = unsupported link type
 export const NOTICE_OFFLOAD: i32 = 2;   // a = family, b = pointer to the 16-byte address of an offloading host
+export const NOTICE_DROPPED: i32 = 3;   // a = flow, b = direction: a packet of a dropped connection (inline), not processed
 
 export const END_EOF: i32 = 0;          // end of input (flushAll)
 export const END_TIMEOUT: i32 = 1;

@@ -6,8 +6,9 @@
 import { Status } from "./abi/status";
 import { Cfg } from "./abi/config";
 import { St } from "./abi/stats";
-import { FLOW_SIZE, EP_SIZE, F_EP, SEG_SIZE, PAGE_SIZE, PAGE_HDR } from "./abi/layout";
-import { cfgDefaults, cfgGet, cfgSet, STATS } from "./util/cfg";
+import { FLOW_SIZE, EP_SIZE, F_EP, F_FLAGS, FF_DROPPED, SEG_SIZE, PAGE_SIZE, PAGE_HDR } from "./abi/layout";
+import { pktFrame, pktTs } from "./decode/packet";
+import { cfgDefaults, cfgGet, cfgSet, statAdd, STATS } from "./util/cfg";
 import { arenaAlloc, arenaUsed } from "./util/arena";
 import {
   POOL_COUNT, POOL_PAGE, POOL_SEG, poolInit, poolItemSize, poolLive, poolPeak, poolTotal, poolFailures,
@@ -103,6 +104,7 @@ export function captureReset(): void { walkReset(); }
 /** One packet (link-layer frame) of `caplen` bytes at input[0]; for live and per-packet feeds. */
 export function feedPacket(linkType: u32, caplen: u32, wirelen: u32, tsUs: f64): i32 {
   if (!ready) return Status.BadState;
+  statAdd(St.Packets, 1);
   decodeFrame(linkType, input, caplen, max<u32>(caplen, wirelen), <i64>tsUs);
   return Status.Ok;
 }
@@ -112,6 +114,17 @@ export function finish(): void {
   if (!ready) return;
   checksumFlush();
   flowEndAll();
+}
+
+// ---- inline verdicts (called from inside onData / onNotice) --------------------------------------
+/** Frame number (1-based capture record) and timestamp (µs) of the packet being processed. */
+export function packetFrame(): u32 { return pktFrame; }
+export function packetTs(): f64 { return <f64>pktTs; }
+/** Inline: drop connection `flow` (a record handed to the host): its later packets are reported with
+ *  NOTICE_DROPPED and not processed. */
+export function flowDrop(flow: u32): void {
+  const f = <usize>flow;
+  store<u8>(f, load<u8>(f, F_FLAGS) | FF_DROPPED, F_FLAGS);
 }
 
 // ---- accessors ----------------------------------------------------------------------------------

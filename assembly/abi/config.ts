@@ -24,5 +24,10 @@ export const enum Cfg {
   ShardCount = 20,     // 1: every connection (several instances, e.g. one per worker thread, split the work)
   RetainDelivered = 21, // 1: keep the last delivered page per direction to compare later re-sends with
   EventCallbacks = 22, // 1: also call onEvent for each event raised
-  Count = 23,
+  Inline = 23,         // 0: IDS (deliver acknowledged data, in chunks); 1: inline/IPS (deliver in-order data on arrival)
+  ChunkToServer = 24,  // IDS: acknowledged to-server bytes gathered before they are delivered (Suricata toserver-chunk-size)
+  ChunkToClient = 25,  // IDS: the same for to-client data (toclient-chunk-size); 0 = deliver on every ACK
+  ChunkRange = 26,     // IDS: each chunk size is drawn from size * (1 +- range/100) (randomize-chunk-range); 0 = fixed
+  Seed = 27,           // seed of the chunk-size draws (replayable runs)
+  Count = 28,
 }

@@ -74,6 +74,7 @@ export const FF_V6: u8 = 8;
 export const FF_ESTABLISHED_SEEN: u8 = 16; // the handshake completed at some point
 export const FF_NO_REASSEMBLY: u8 = 32;    // port/direction filter: track state only
 export const FF_RST_IN_SYNSENT: u8 = 64;   // closed by a RST before the SYN-ACK (a SYN-ACK reopens)
+export const FF_DROPPED: u8 = 128;         // inline: the host dropped the connection (flowDrop); later packets are dropped
 
 // endpoint flags
 export const EPF_BASE: u16 = 1;        // baseSeq is known

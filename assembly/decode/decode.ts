@@ -9,11 +9,11 @@
 //            IP-in-IP (4, 41). Not supported: other link types (counted, reported once to the host).
 
 import { St } from "../abi/stats";
-import { statAdd } from "../util/cfg";
+import { statAdd, statGet } from "../util/cfg";
 import { decodeIp } from "./ip";
 import { hostNotice, NOTICE_LINKTYPE } from "../host";
 import { flowExpire } from "../flow/expiry";
-import { pktSetTs, pktClearFragOverlap } from "./packet";
+import { pktSetTs, pktSetFrame, pktClearFragOverlap } from "./packet";
 
 // @ts-ignore: decorator
 @inline function be16(p: usize): u32 { return <u32>bswap<u16>(load<u16>(p)); }
@@ -27,6 +27,7 @@ export function decodeFrame(linkType: u32, p: usize, caplen: u32, wirelen: u32, 
 
 function decodeLink(linkType: u32, p: usize, caplen: u32, wirelen: u32, tsUs: i64): void {
   pktSetTs(tsUs);
+  pktSetFrame(<u32>statGet(St.Packets));
   pktClearFragOverlap();
   const truncated = caplen < wirelen;
   if (truncated) statAdd(St.Truncated, 1);

@@ -17,6 +17,7 @@ export const CSUM_GOOD: u8 = 1;
 export const CSUM_BAD: u8 = 2;
 
 export let pktTs: i64 = 0;
+export let pktFrame: u32 = 0;       // capture record number (1-based, as Wireshark's frame.number)
 export let pktFamily: u8 = 4;
 export let pktSport: u16 = 0;
 export let pktDport: u16 = 0;
@@ -60,6 +61,7 @@ export function pktSetPayload(ptr: usize, len: u32, wireLen: u32, csum: u8): voi
   pktPayload = ptr; pktPayloadLen = len; pktWireLen = wireLen; pktCsum = csum;
 }
 export function pktSetTs(ts: i64): void { pktTs = ts; }
+export function pktSetFrame(n: u32): void { pktFrame = n; }
 export function pktSetCsum(c: u8): void { pktCsum = c; }
 
 /** Set by decode/defrag.ts when the datagram had overlapping fragments with different bytes. */

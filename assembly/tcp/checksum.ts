@@ -23,7 +23,7 @@ import { arenaAlloc } from "../util/arena";
 import {
   CSUM_BAD, CSUM_GOOD, SRC_ADDR, DST_ADDR, pktFamily, pktCsum, pktSetAddrs, pktSetTcp, pktSetOptions,
   pktSetPayload, pktSetTs, pktTs, pktSport, pktDport, pktSeq, pktAck, pktFlags, pktWindow, pktUrgPtr,
-  pktWscale, pktTfo, pktPayload, pktPayloadLen, pktWireLen, pktSetCsum, CSUM_UNKNOWN,
+  pktWscale, pktTfo, pktPayload, pktPayloadLen, pktWireLen, pktSetCsum, CSUM_UNKNOWN, pktFrame, pktSetFrame,
 } from "../decode/packet";
 import { tcpHandleSegment, tcpRejectChecksum, tcpSenderChecksums } from "./session";
 import { hostNotice, NOTICE_OFFLOAD } from "../host";
@@ -42,7 +42,7 @@ const DECIDE_AFTER: u32 = 3;      // wrong checksums, with no right one, that ma
 const HOLD_BYTES: u32 = 4 << 20;
 const HOLD_MAX: u32 = 256;        // segments
 const HOLD_US: i64 = 1_000_000;   // capture time the oldest held segment may wait for its verdict
-const HREC: u32 = 80;             // meta record size
+const HREC: u32 = 96;             // meta record size
 let hold: usize = 0;
 let holdHead: u32 = 0, holdTail: u32 = 0, holdCount: u32 = 0; // byte positions in `hold`
 let pendingHosts: u32 = 0;        // hosts with held wrong-checksum segments and no verdict
@@ -161,11 +161,13 @@ function writeMeta(r: usize, payloadAt: u32): void {
   store<u32>(r, pktWindow, 56); store<i32>(r, pktWscale, 60);
   store<u32>(r, pktPayloadLen, 64); store<u32>(r, pktWireLen, 68); store<u16>(r, pktUrgPtr, 72);
   store<u32>(r, payloadAt, 76);
+  store<u32>(r, pktFrame, 80);
 }
 
 function readMeta(r: usize, payload: usize): void {
   pktSetAddrs(load<u8>(r, 53), r, r + 16);
   pktSetTs(load<i64>(r, 32));
+  pktSetFrame(load<u32>(r, 80));
   pktSetTcp(load<u16>(r, 48), load<u16>(r, 50), load<u32>(r, 40), load<u32>(r, 44), load<u8>(r, 52),
             load<u32>(r, 56), load<u16>(r, 72));
   pktSetOptions(load<i32>(r, 60), load<u8>(r, 55) != 0);

@@ -14,7 +14,7 @@ import {
   E_POLICY, E_WINDOW, E_WIRE_BYTES, E_WSCALE, EPF_ACK_SEEN, EPF_BASE, EPF_DEPTH, EPF_FIN, EPF_FIN_ACKED,
   EPF_LOSSY, EPF_NO_REASM, EPF_RST, EPF_SEEN, EPF_SYN, EPF_TFO, EPF_WSCALE, EPF_CSUM_OK_EMPTY, EPF_CSUM_OK_DATA, EPF_CSUM_OK_BIG, F_CLOSER, F_EVENTS,
   F_FIRST_TS, F_FLAGS, F_LAST_TS, F_STATE, FF_ENDED, FF_ESTABLISHED_SEEN, FF_MIDSTREAM, FF_REVERSED,
-  F_SADDR, F_CADDR, F_FAMILY, F_SPORT, FF_RST_IN_SYNSENT, ep,
+  F_SADDR, F_CADDR, F_FAMILY, F_SPORT, FF_RST_IN_SYNSENT, FF_DROPPED, E_SEG_HEAD, S_START, ep,
 } from "../abi/layout";
 import { Ev } from "../abi/events";
 import { St } from "../abi/stats";
@@ -31,12 +31,19 @@ import { flowMakeRoom, timeoutOf } from "../flow/expiry";
 import { INS_DIFF, INS_NOMEM, INS_TOO_MANY, segmentsClear, segmentsDeliver, segmentsInsert, deliverGap } from "../reassembly/segments";
 import { Policy } from "../reassembly/policy";
 import { TcpInput, TcpState, stateNext } from "./state";
-import { hostEvent, hostFlowEnd, END_CLOSED, END_REUSE, END_TIMEOUT } from "../host";
+import { hostEvent, hostFlowEnd, hostNotice, END_CLOSED, END_REUSE, END_TIMEOUT, NOTICE_DROPPED } from "../host";
 import { policyFor, reassembleDir } from "./filter";
 
 let midstream = true;
 let depth: u64 = 0;
 let flushUnacked: u64 = 4 << 20;
+// Inspection delivery (Cfg.Inline, Cfg.Chunk*): IDS delivers acknowledged data in chunks; inline
+// delivers in-order data as it arrives, so the packet that completes a match can still be dropped.
+let inlineMode = false;
+let chunkToServer: u64 = 0;
+let chunkToClient: u64 = 0;
+let chunkRange: u64 = 0;
+let chunkSeed: u32 = 0;
 const ACK_AHEAD_MAX: i64 = 1 << 30; // an ACK further than this beyond the data seen is invalid
 
 let eventsOn = true;
@@ -46,6 +53,11 @@ export function sessionInit(): void {
   midstream = cfgGet(Cfg.Midstream) != 0;
   depth = <u64>cfgGet(Cfg.Depth);
   flushUnacked = <u64>cfgGet(Cfg.FlushUnacked);
+  inlineMode = cfgGet(Cfg.Inline) != 0;
+  chunkToServer = <u64>cfgGet(Cfg.ChunkToServer);
+  chunkToClient = <u64>cfgGet(Cfg.ChunkToClient);
+  chunkRange = <u64>cfgGet(Cfg.ChunkRange);
+  chunkSeed = <u32>cfgGet(Cfg.Seed);
 }
 
 /** Raise anomaly `ev` on flow f (once per flow in the record; every time to the host and counters). */
@@ -114,6 +126,9 @@ export function tcpHandleSegment(): void {
   const dir = flowDir;
   const e = ep(f, dir), peer = ep(f, dir ^ 1);
   store<i64>(f, pktTs, F_LAST_TS);
+  // G3b: inline mode, the host dropped this connection (a drop rule matched): every later packet of it
+  //      is dropped too and not inspected (Suricata's flow drop)
+  if ((load<u8>(f, F_FLAGS) & FF_DROPPED) != 0) { hostNotice(NOTICE_DROPPED, <u32>f, <usize>dir); return; }
   store<u32>(e, load<u32>(e, E_PKTS) + 1, E_PKTS);
   store<u64>(e, load<u64>(e, E_WIRE_BYTES) + pktWireLen, E_WIRE_BYTES);
   setFlag(e, EPF_SEEN);
@@ -315,8 +330,42 @@ function handleAck(f: usize, dir: i32, peer: usize): void {
   if (ackOff > load<u64>(peer, E_ACK_OFF) || (flags16(peer) & EPF_ACK_SEEN) == 0) {
     store<u64>(peer, ackOff, E_ACK_OFF);
     setFlag(peer, EPF_ACK_SEEN);
-    if ((flags16(peer) & EPF_NO_REASM) == 0) deliver(f, dir ^ 1, min<u64>(ackOff, fo), false);
+    if ((flags16(peer) & EPF_NO_REASM) == 0) deliverAcked(f, dir ^ 1, peer, min<u64>(ackOff, fo));
   }
+}
+
+/** IDS chunk size for the next delivery of direction `dir` (0 = every ACK delivers). With a range,
+ *  the size is drawn as Suricata's randomize-chunk-size does (size +- range %), from a hash of the
+ *  seed, the direction's base Seq and the chunk's start offset: a run replays exactly, in any host. */
+function chunkSize(e: usize, dir: i32): u64 {
+  const base = dir == 0 ? chunkToServer : chunkToClient;
+  if (base == 0 || chunkRange == 0) return base;
+  const span = base * chunkRange / 100;
+  let h = chunkSeed ^ load<u32>(e, E_BASE_SEQ) ^ (<u32>dir << 31);
+  h = mix32(h ^ <u32>load<u64>(e, E_DELIV_OFF));
+  h = mix32(h ^ <u32>(load<u64>(e, E_DELIV_OFF) >> 32));
+  return base - span + <u64>h % (2 * span + 1);
+}
+
+// @ts-ignore: decorator
+@inline function mix32(x: u32): u32 {
+  x ^= x >> 16; x *= 0x7feb352d; x ^= x >> 15; x *= 0x846ca68b; x ^= x >> 16;
+  return x;
+}
+
+/** Delivers acknowledged data up to `limit` once a chunk's worth is ready, or at once when waiting would
+ *  not help: a hole is acknowledged (gap), the FIN is reached (close) or the depth is (no more data). */
+function deliverAcked(f: usize, dir: i32, e: usize, limit: u64): void {
+  const deliv = load<u64>(e, E_DELIV_OFF);
+  if (limit <= deliv) return;
+  const c = chunkSize(e, dir);
+  if (c != 0 && limit - deliv < c) {
+    const h = <usize>load<u32>(e, E_SEG_HEAD);
+    const hole = h == 0 || load<u64>(h, S_START) > deliv;
+    const closing = limit >= finOffset(e) || (flags16(e) & EPF_DEPTH) != 0;
+    if (!hole && !closing) return;
+  }
+  deliver(f, dir, limit, false);
 }
 
 /** Window-scale shift in force for windows advertised by `snd` (RFC 7323 §2.2: both SYNs carried it). */
@@ -387,7 +436,12 @@ function handleData(f: usize, dir: i32, e: usize, peer: usize, seq: u32): void {
   // an ACK that came before the data (capture order) already covers it
   const ackOff = load<u64>(e, E_ACK_OFF);
   const deliv = load<u64>(e, E_DELIV_OFF);
-  if ((flags16(e) & EPF_ACK_SEEN) != 0 && ackOff > deliv) deliver(f, dir, min<u64>(ackOff, fo), false);
+  if ((flags16(e) & EPF_ACK_SEEN) != 0 && ackOff > deliv) deliverAcked(f, dir, e, min<u64>(ackOff, fo));
+  // inline: in-order data goes to inspection as it arrives, before any ACK (the packet is still ours)
+  if (inlineMode) {
+    const next = load<u64>(e, E_NEXT_OFF);
+    if (next > load<u64>(e, E_DELIV_OFF)) deliver(f, dir, next, false);
+  }
   // one-sided or ACK-less streams: hand over in-order data once too much is held
   const held = load<u64>(e, E_MAX_END) - load<u64>(e, E_DELIV_OFF);
   if (held > flushUnacked) {

@@ -41,4 +41,9 @@ export function cfgDefaults(): void {
   cfgSet(Cfg.ShardCount, 1);
   cfgSet(Cfg.RetainDelivered, 0);
   cfgSet(Cfg.EventCallbacks, 1);
+  cfgSet(Cfg.Inline, 0);
+  cfgSet(Cfg.ChunkToServer, 0);
+  cfgSet(Cfg.ChunkToClient, 0);
+  cfgSet(Cfg.ChunkRange, 0);
+  cfgSet(Cfg.Seed, 0);
 }

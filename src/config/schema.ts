@@ -44,6 +44,21 @@ export interface EngineConfig {
   /** Split the work between instances: this one takes the connections whose symmetric hash modulo
    *  `count` is `index` (both directions hash alike). Default { index: 0, count: 1 }. */
   shard?: { index: number; count: number };
+  /** When reassembled data reaches inspection (issue 3; Suricata stream.reassembly / stream.inline).
+   *  mode "ids" (default): acknowledged data, gathered per direction into chunks of `toserverChunkSize` /
+   *  `toclientChunkSize` bytes (0 = on every ACK, the library default; `scan` uses Suricata's 2560),
+   *  each size drawn within +- `randomizeChunkRange` % (Suricata randomize-chunk-range; 0 = fixed) from
+   *  `seed`. A chunk is flushed early at a gap, the FIN, the depth and the end of input.
+   *  mode "inline": in-order data is delivered as it arrives, before it is acknowledged (IPS). */
+  inspection?: InspectionConfig;
+}
+
+export interface InspectionConfig {
+  mode?: "ids" | "inline";
+  toserverChunkSize?: number;
+  toclientChunkSize?: number;
+  randomizeChunkRange?: number;
+  seed?: number;
 }
 
 /** The validated form, every field present. */
@@ -65,4 +80,5 @@ export interface ResolvedConfig {
   inputChunk: number;
   shard: { index: number; count: number };
   retainDelivered: boolean;
+  inspection: Required<InspectionConfig>;
 }

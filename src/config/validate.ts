@@ -9,6 +9,7 @@ import { parseIp } from "../io/packet-build.js";
 const KEYS = [
   "policy", "hostPolicies", "checksum", "midstream", "depth", "memcap", "maxFlows", "hashBuckets", "timeouts",
   "directions", "ports", "flushUnacked", "defrag", "events", "inputChunk", "shard", "retainDelivered",
+  "inspection",
 ] as const;
 
 function fail(key: string, msg: string): never {
@@ -91,6 +92,11 @@ export function validateConfig(cfg: EngineConfig = {}): ResolvedConfig {
   unknownKeys(sh, ["index", "count"], "shard");
   const shardCount = num("shard.count", sh.count, 1, 1, 1024);
   const shardIndex = num("shard.index", sh.index, 0, 0, shardCount - 1);
+  const ins = cfg.inspection ?? {};
+  if (typeof ins !== "object" || ins === null) fail("inspection", "must be an object");
+  unknownKeys(ins, ["mode", "toserverChunkSize", "toclientChunkSize", "randomizeChunkRange", "seed"], "inspection");
+  const mode = ins.mode ?? "ids";
+  if (mode !== "ids" && mode !== "inline") fail("inspection.mode", `must be ids or inline, got ${JSON.stringify(mode)}`);
   return {
     policy: cfg.policy === undefined ? "bsd" : policyName("policy", cfg.policy),
     hostPolicies,
@@ -116,5 +122,12 @@ export function validateConfig(cfg: EngineConfig = {}): ResolvedConfig {
     inputChunk: num("inputChunk", cfg.inputChunk, 4 * 1024 * 1024, 65536, 1 << 28),
     shard: { index: shardIndex, count: shardCount },
     retainDelivered: bool("retainDelivered", cfg.retainDelivered, false),
+    inspection: {
+      mode,
+      toserverChunkSize: num("inspection.toserverChunkSize", ins.toserverChunkSize, 0, 0, 1 << 24),
+      toclientChunkSize: num("inspection.toclientChunkSize", ins.toclientChunkSize, 0, 0, 1 << 24),
+      randomizeChunkRange: num("inspection.randomizeChunkRange", ins.randomizeChunkRange, 0, 0, 100),
+      seed: num("inspection.seed", ins.seed, 0, 0, 0xffffffff),
+    },
   };
 }

@@ -12,7 +12,8 @@ export const Cfg = {
   Policy: 0, Checksum: 1, Midstream: 2, Depth: 3, Memcap: 4, MaxFlows: 5, HashBuckets: 6,
   TimeoutNew: 7, TimeoutEst: 8, TimeoutClosed: 9, DeliverData: 10, Events: 11, Directions: 12,
   FlushUnacked: 13, DefragMemcap: 14, DefragTimeout: 15, InputCap: 16, PortsAll: 17, PolicyEntries: 18,
-  ShardIndex: 19, ShardCount: 20, RetainDelivered: 21, EventCallbacks: 22,
+  ShardIndex: 19, ShardCount: 20, RetainDelivered: 21, EventCallbacks: 22, Inline: 23, ChunkToServer: 24,
+  ChunkToClient: 25, ChunkRange: 26, Seed: 27,
 } as const;
 
 /** Overlap policies, by the names Suricata and Snort use (assembly/reassembly/policy.ts). */
@@ -96,7 +97,7 @@ export const EndpointFlags = { SYN: 2, FIN: 4, RST: 8, DEPTH: 64, FIN_ACKED: 128
 export const Pools = { FLOW: 0, SEG: 1, PAGE: 2, FRAG: 3 } as const;
 
 /** Notices (assembly/host.ts). */
-export const Notice = { LINKTYPE: 1, OFFLOAD: 2 } as const;
+export const Notice = { LINKTYPE: 1, OFFLOAD: 2, DROPPED: 3 } as const;
 
 /** The core's exports, as instantiated. */
 export interface CoreExports {
@@ -124,4 +125,7 @@ export interface CoreExports {
   flowTableBytes(): number;
   poolStat(id: number, what: number): number;
   abiLayout(i: number): number;
+  packetFrame(): number;
+  packetTs(): number;
+  flowDrop(flow: number): void;
 }

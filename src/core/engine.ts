@@ -65,6 +65,8 @@ export interface EngineCallbacks {
   onConnection?(record: ConnectionRecord): void;
   /** Something the user should know once (unsupported link type, checksum offload detected). */
   onNotice?(message: string, code: "linktype" | "offload"): void;
+  /** Inline mode: a packet of a connection dropped with dropConnection() arrived; it is not processed. */
+  onDropped?(conn: Connection, dir: Direction, frame: number): void;
 }
 
 export interface MemoryStats {
@@ -89,6 +91,7 @@ export class Engine {
   private busy = false;
   private finished = false;
   private readonly conns = new Map<number, Connection>();
+  private readonly flowOf = new WeakMap<Connection, number>();
   private have = 0;          // bytes pending at the start of the input region
   private consumed = 0;      // input bytes consumed so far (absolute offset of input[0])
   private sawInput = false;
@@ -151,6 +154,11 @@ export class Engine {
     set(Cfg.ShardIndex, c.shard.index);
     set(Cfg.ShardCount, c.shard.count);
     set(Cfg.RetainDelivered, c.retainDelivered ? 1 : 0);
+    set(Cfg.Inline, c.inspection.mode === "inline" ? 1 : 0);
+    set(Cfg.ChunkToServer, c.inspection.toserverChunkSize);
+    set(Cfg.ChunkToClient, c.inspection.toclientChunkSize);
+    set(Cfg.ChunkRange, c.inspection.randomizeChunkRange);
+    set(Cfg.Seed, c.inspection.seed);
     this.refresh();
     const pt = k.policyTablePtr();
     c.hostPolicies.forEach((h, i) => {
@@ -298,6 +306,19 @@ export class Engine {
     };
   }
 
+  /** The packet being processed (valid inside callbacks): capture frame number (1-based, Wireshark's
+   *  frame.number) and timestamp in µs since the epoch. */
+  packetFrame(): number { return this.core.packetFrame(); }
+  packetTs(): number { return this.core.packetTs(); }
+
+  /** Inline mode, inside a callback: drop the connection. Its later packets are not processed; each is
+   *  reported with onDropped (Suricata's flow drop after a drop rule). */
+  dropConnection(conn: Connection): void {
+    const f = this.flowOf.get(conn);
+    if (f === undefined || this.conns.get(f) !== conn) throw new EngineError("ERR_STATE", `connection ${conn.id} is not live`);
+    this.core.flowDrop(f);
+  }
+
   /** Layout constants of the loaded core (for the ABI mirror test). */
   coreLayout(i: number): number { return this.core.abiLayout(i); }
   coreStatsCount(): number { return this.core.statsCount(); }
@@ -333,6 +354,7 @@ export class Engine {
         user: undefined,
       };
       this.conns.set(f, c);
+      this.flowOf.set(c, f);
     }
     return c;
   }
@@ -410,6 +432,7 @@ export class Engine {
   }
 
   private hNotice(code: number, a: number, b: number): void {
+    if (code === Notice.DROPPED) { this.cb.onDropped?.(this.conn(a), DIRS[b]!, this.core.packetFrame()); return; }
     if (!this.cb.onNotice) return;
     if (code === Notice.LINKTYPE) this.cb.onNotice(`link type ${a} is not supported: its packets are skipped`, "linktype");
     else if (code === Notice.OFFLOAD) {
