@@ -151,3 +151,30 @@ export function abiLayout(i: i32): u32 {
   if (i == 4) return PAGE_SIZE;
   return 0;
 }
+
+// ---- the streaming multi-literal matcher (prefilter; match/) -----------------------------------------
+// Independent of init(): a literal set is compiled into a database, streams are opened on it, and each
+// scan writes its matches as 16-byte records {u32 id, u32 0, f64 end} at matchResults() (the buffer
+// may move when it grows: read the pointer after every scan). Negative returns are MatchStatus codes
+// (match/database.ts, -101..-105). Only src/core/matcher.ts calls these.
+import { matchDbCompile, matchDbFree, matchDbValid } from "./match/database";
+import {
+  matchScanStream, matchScanBlockDb, matchStreamOpen, matchStreamReset, matchStreamClose, matchStreamSize,
+  matchResultsPtr, matchScratchArea,
+} from "./match/scan";
+
+/** A host-writable area of at least len bytes (the compile blob, or data to scan); 0 if memory is full. */
+export function matchScratch(len: u32): usize { return matchScratchArea(len); }
+/** Blob: u32 count, then per literal u32 id, u32 flags (bit 0 caseless), u32 len, bytes. */
+export function matchCompile(ptr: usize, len: u32): i32 { return matchDbCompile(ptr, len); }
+export function matchDbBytes(db: usize): u32 { return matchDbValid(db) ? load<u32>(db, 12) : 0; }
+export function matchStreamBytes(db: usize): u32 { return matchDbValid(db) ? matchStreamSize(db) : 0; }
+export function matchFree(db: usize): void { matchDbFree(db); }
+export function matchOpen(db: usize): i32 { return matchStreamOpen(db); }
+export function matchReset(stream: usize): i32 { return matchStreamReset(stream); }
+export function matchClose(stream: usize): i32 { return matchStreamClose(stream); }
+/** Matches ending in the next len bytes of the stream (also those begun in earlier calls). */
+export function matchScan(stream: usize, ptr: usize, len: u32): i32 { return matchScanStream(stream, ptr, len); }
+/** ptr[0, len) as a whole stream of its own (offsets from 0). */
+export function matchScanBlock(db: usize, ptr: usize, len: u32): i32 { return matchScanBlockDb(db, ptr, len); }
+export function matchResults(): usize { return matchResultsPtr(); }

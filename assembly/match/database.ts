@@ -1,0 +1,533 @@
+// match/database.ts: a literal set compiled once into a read-only database in linear memory.
+// Entry:     matchDbCompile(blobPtr, blobLen): i32 (db handle > 0 or MatchStatus), matchDbFree(db),
+//            matchDbValid(db)
+// Owns:      database blocks (carved from the arena, recycled through DB_FREE) and the compile
+//            scratch (TMP). Nothing else writes a database after compile returns.
+// Hot path:  no. Compile is O(n + 2^d + total bytes); scan.ts only reads the database.
+// Invariants (checked by dbValidate when VALIDATE):
+//   D1  every literal is in exactly one bucket b, and len >= minLen(b) >= keyLen(b) >= 1;
+//   D2  for every literal of bucket b and every e < W(b), the shift-or table has bit 8e+b clear at the
+//       (hashed) gram that ends e bytes before the literal's end (all case variants when caseless);
+//       so a literal can never be filtered out (no false negative);
+//   D3  bits 8e+b with e >= W(b) are clear in every table entry (no constraint there);
+//   D4  confirm records of bucket b, slot s are csr[base(b)+s] .. csr[base(b)+s+1], sorted by bucket.
+// Limits:    arena exhausted -> MatchStatus.OutOfMemory, nothing allocated that is not recycled.
+//
+// Blob (written by the host into matchScratch):  u32 count, then per literal
+//   u32 id, u32 flags (bit 0 caseless), u32 len, len bytes   (little-endian, no padding)
+//
+// Database layout (offsets from the handle; every *_OFF is relative to the handle too):
+//   0   u32 magic            DB_MAGIC while live, 0 once freed
+//   4   u32 gen              bumped at each free: streams opened before a free are stale
+//   8   u32 capacity         bytes of the block (for reuse after free)
+//   12  u32 bytes            bytes used (matchDbBytes)
+//   16  u32 count            literals
+//   20  u32 maxLen           longest literal
+//   24  u32 dbits            shift-or table has 2^dbits u64 entries
+//   28  u32 next             free-list link (only while freed)
+//   32  u32 tableOff         u64[2^dbits], 8-aligned
+//   36  u32 csrOff           u32[slots + 1]
+//   40  u32 recOff           16-byte literal records, ordered by (bucket, slot)
+//   44  u32 buckets used
+//   48  8 x 16-byte bucket headers: u32 W, u32 keyLen, u32 slotShift, u32 slotBase
+//   176 ... table, csr, records, literal bytes
+// Record (16 B): u32 id, u32 len, u32 key (folded last keyLen bytes), u32 bytesOff | CASELESS_BIT.
+// Caseless literals' bytes are stored ASCII-lower-cased; exact ones as given.
+
+import { arenaAlloc } from "../util/arena";
+import { check, VALIDATE } from "../util/check";
+
+/**
+ * Results of the match* calls. A separate range from abi/status.ts (-100 and below) so the core's
+ * Status and the matcher's codes never collide; mirrored in src/core/matcher.ts.
+ */
+export const enum MatchStatus {
+  Ok = 0,
+  /** compile: the blob holds no literal. */
+  EmptySet = -101,
+  /** compile: a literal of length 0. */
+  EmptyPattern = -102,
+  /** compile: the blob is shorter than its counts say, or has bytes left over. */
+  Malformed = -103,
+  /** linear memory could not grow. */
+  OutOfMemory = -104,
+  /** a db or stream handle that is not live (freed, closed, or never returned). */
+  BadHandle = -105,
+}
+
+// @ts-ignore: decorator
+@inline export const DB_MAGIC: u32 = 0x4d444231;  // "1BDM"
+// @ts-ignore: decorator
+@inline export const DB_GEN = 4;
+// @ts-ignore: decorator
+@inline const DB_CAP = 8;
+// @ts-ignore: decorator
+@inline export const DB_BYTES = 12;
+// @ts-ignore: decorator
+@inline export const DB_COUNT = 16;
+// @ts-ignore: decorator
+@inline export const DB_MAXLEN = 20;
+// @ts-ignore: decorator
+@inline export const DB_DBITS = 24;
+// @ts-ignore: decorator
+@inline const DB_NEXT = 28;
+// @ts-ignore: decorator
+@inline export const DB_TABLE = 32;
+// @ts-ignore: decorator
+@inline export const DB_CSR = 36;
+// @ts-ignore: decorator
+@inline export const DB_REC = 40;
+// @ts-ignore: decorator
+@inline const DB_NBUCKETS = 44;
+// @ts-ignore: decorator
+@inline export const DB_BUCKETS = 48;
+// @ts-ignore: decorator
+@inline const DB_HDR = 176;
+// bucket header fields
+// @ts-ignore: decorator
+@inline export const BK_W = 0;
+// @ts-ignore: decorator
+@inline export const BK_KEYLEN = 4;
+// @ts-ignore: decorator
+@inline export const BK_SHIFT = 8;
+// @ts-ignore: decorator
+@inline export const BK_BASE = 12;
+// record fields
+// @ts-ignore: decorator
+@inline export const R_ID = 0;
+// @ts-ignore: decorator
+@inline export const R_LEN = 4;
+// @ts-ignore: decorator
+@inline export const R_KEY = 8;
+// @ts-ignore: decorator
+@inline export const R_BYTES = 12;
+// @ts-ignore: decorator
+@inline export const R_SIZE: u32 = 16;
+// @ts-ignore: decorator
+@inline export const CASELESS_BIT: u32 = 0x80000000;
+// @ts-ignore: decorator
+@inline export const NBUCKETS: u32 = 8;
+// @ts-ignore: decorator
+@inline export const MAX_W: u32 = 8;
+// @ts-ignore: decorator
+@inline export const CONFIRM_HASH: u32 = 0x9e3779b1;
+
+let dbFree: usize = 0;     // freed database blocks, linked through DB_NEXT
+
+// ---- case folding (ASCII A-Z only, like HS_FLAG_CASELESS) -----------------------------------------
+
+// @ts-ignore: decorator
+@inline export function foldByte(c: u32): u32 { return c - 0x41 < 26 ? c | 0x20 : c; }
+
+/** Lower-cases the ASCII letters of 4 packed bytes (SWAR: no branch per byte). */
+// @ts-ignore: decorator
+@inline export function fold32(x: u32): u32 {
+  const h = x & 0x7f7f7f7f;
+  const upper = ((h + 0x3f3f3f3f) ^ (h + 0x25252525)) & ~x & 0x80808080;  // 0x41 <= byte <= 0x5a
+  return x | (upper >> 2);
+}
+// @ts-ignore: decorator
+@inline export function fold64(x: u64): u64 {
+  const h = x & 0x7f7f7f7f7f7f7f7f;
+  const upper = ((h + 0x3f3f3f3f3f3f3f3f) ^ (h + 0x2525252525252525)) & ~x & 0x8080808080808080;
+  return x | (upper >> 2);
+}
+
+/** The shift-or table index of the gram (prev, cur): prev's low 8 bits and cur's low dbits-8 bits. */
+// @ts-ignore: decorator
+@inline export function gramIndex(prev: u32, cur: u32, mask: u32): u32 { return (prev | (cur << 8)) & mask; }
+
+// ---- compile scratch -----------------------------------------------------------------------------
+
+let tmpPtr: usize = 0;
+let tmpCap: usize = 0;
+
+/** A scratch area of at least `size` bytes, reused across compiles (grows by doubling). */
+function tmpArea(size: usize): usize {
+  if (size <= tmpCap) return tmpPtr;
+  let cap = max<usize>(tmpCap * 2, 1 << 16);
+  while (cap < size) cap <<= 1;
+  const p = arenaAlloc(cap);
+  if (p == 0) return 0;
+  tmpPtr = p; tmpCap = cap;
+  return p;
+}
+
+// ---- compile ----------------------------------------------------------------------------------------
+
+/** Checks the blob; fills lit[i] = blob offset of literal i's header. Returns count or a MatchStatus. */
+function parseBlob(blob: usize, blobLen: u32, lit: usize, n: u32): i32 {
+  let off: u32 = 4;
+  for (let i: u32 = 0; i < n; i++) {
+    if (blobLen - off < 12 || off > blobLen) return MatchStatus.Malformed;
+    const len = load<u32>(blob + off, 8);
+    if (len == 0) return MatchStatus.EmptyPattern;
+    if (blobLen - off - 12 < len) return MatchStatus.Malformed;
+    store<u32>(lit + (<usize>i << 2), off);
+    off += 12 + len;
+  }
+  return off == blobLen ? <i32>n : MatchStatus.Malformed;
+}
+
+/** Shift-or width for a bucket whose shortest literal has `minLen` bytes. */
+// @ts-ignore: decorator
+@inline function widthFor(minLen: u32): u32 { return min<u32>(MAX_W, max<u32>(1, minLen - 1)); }
+
+/**
+ * Estimated false-positive weight of one bucket (n literals, shortest minLen) for the bucket DP: each
+ * of its W grams passes with probability ~ n*2/D (two case variants on average, D = effective
+ * domain: real text uses far fewer than 2^16 grams), and each pass costs a confirm of ~n/slots.
+ */
+function bucketCost(n: u32, minLen: u32): f64 {
+  const p = min<f64>(1.0, <f64>n * 2.0 / 4096.0);
+  return Math.pow(p, <f64>widthFor(minLen)) * (1.0 + <f64>n * 0.001) + <f64>n * 1e-9;
+}
+
+/**
+ * Assigns buckets: literals are sorted by length (order[]), cut into at most 8 contiguous groups by
+ * a DP over "units" (one unit per distinct length up to 9 bytes; longer literals in ~64 equal-count
+ * units, since W stops growing at 9 bytes). Writes bucket of each literal into bk[] (u8 per literal).
+ */
+function assignBuckets(order: usize, lenOf: usize, n: u32, bk: usize, work: usize): u32 {
+  // units: [start, end) ranges in order[]
+  const ustart = work;                       // u32[n + 1] at most
+  let units: u32 = 0;
+  const chunk = max<u32>(1, n / 64);
+  let i: u32 = 0;
+  while (i < n) {
+    const len = load<u32>(lenOf + (<usize>load<u32>(order + (<usize>i << 2)) << 2));
+    let j = i + 1;
+    if (len <= 9) {
+      while (j < n && load<u32>(lenOf + (<usize>load<u32>(order + (<usize>j << 2)) << 2)) == len) j++;
+    } else {
+      j = min<u32>(n, i + chunk);
+    }
+    store<u32>(ustart + (<usize>units << 2), i);
+    units++;
+    i = j;
+  }
+  store<u32>(ustart + (<usize>units << 2), n);
+  const nb = min<u32>(NBUCKETS, units);
+  // dp[k][u]: best cost of covering units [0, u) with k groups; cut[k][u]: start of the last group
+  const dp = ustart + (<usize>(units + 1) << 2);
+  const cut = dp + <usize>(nb + 1) * (units + 1) * 8;
+  const W1 = units + 1;
+  for (let u: u32 = 0; u <= units; u++) store<f64>(dp + (<usize>u << 3), u == 0 ? 0.0 : Infinity);
+  for (let k: u32 = 1; k <= nb; k++) {
+    for (let u: u32 = 0; u <= units; u++) {
+      let best = Infinity; let bestA: u32 = 0;
+      for (let a: u32 = k - 1; a < u; a++) {
+        const prev = load<f64>(dp + (<usize>((k - 1) * W1 + a) << 3));
+        if (prev == Infinity) continue;
+        const s = load<u32>(ustart + (<usize>a << 2)), e = load<u32>(ustart + (<usize>u << 2));
+        const minLen = load<u32>(lenOf + (<usize>load<u32>(order + (<usize>s << 2)) << 2));
+        const c = prev + bucketCost(e - s, minLen);
+        if (c < best) { best = c; bestA = a; }
+      }
+      store<f64>(dp + (<usize>(k * W1 + u) << 3), u == 0 ? 0.0 : best);
+      store<u32>(cut + (<usize>(k * W1 + u) << 2), bestA);
+    }
+  }
+  // walk back from (nb, units); groups get buckets nb-1 .. 0 (bucket 0 = shortest literals)
+  let u = units;
+  for (let k = nb; k >= 1; k--) {
+    const a = load<u32>(cut + (<usize>(k * W1 + u) << 2));
+    const s = load<u32>(ustart + (<usize>a << 2)), e = load<u32>(ustart + (<usize>u << 2));
+    for (let x = s; x < e; x++) store<u8>(bk + <usize>load<u32>(order + (<usize>x << 2)), <u8>(k - 1));
+    u = a;
+  }
+  return nb;
+}
+
+// @ts-ignore: decorator
+@inline function isAlpha(c: u32): bool { return (c | 0x20) - 0x61 < 26; }
+
+/** Clears `bit` in the entry of the gram (p, c) and, when caseless, of its other case variants. */
+function clearGram(table: usize, mask: u32, p: u32, c: u32, caseless: bool, bit: u64): void {
+  const pn = caseless && isAlpha(p) ? 2 : 1;
+  const cn = caseless && isAlpha(c) ? 2 : 1;
+  for (let i = 0; i < pn; i++) {
+    for (let j = 0; j < cn; j++) {
+      const e = table + (<usize>gramIndex(i == 0 ? p : p ^ 0x20, j == 0 ? c : c ^ 0x20, mask) << 3);
+      store<u64>(e, load<u64>(e) & ~bit);
+    }
+  }
+}
+
+/** Domain bits of the shift-or table for n literals (measured on the ET sets; see README.md). */
+function dbitsFor(n: u32): u32 {
+  if (n <= 64) return 12;
+  if (n <= 512) return 14;
+  return 16;
+}
+
+/**
+ * Compiles the blob at blob[0, blobLen) into a new database.
+ * Returns the db handle (> 0), or MatchStatus.EmptySet / EmptyPattern / Malformed / OutOfMemory;
+ * on failure nothing is kept (the scratch stays for the next compile).
+ */
+export function matchDbCompile(blob: usize, blobLen: u32): i32 {
+  if (blobLen < 4) return MatchStatus.Malformed;
+  const n = load<u32>(blob);
+  if (n == 0) return MatchStatus.EmptySet;
+  if (<u64>n * 12 > <u64>(blobLen - 4)) return MatchStatus.Malformed;
+  // scratch: lit offsets, lengths, order, bucket bytes, slots, DP work
+  const work = tmpArea(<usize>n * 32 + 64 * 1024);
+  if (work == 0) return MatchStatus.OutOfMemory;
+  const lit = work, lenOf = lit + (<usize>n << 2), order = lenOf + (<usize>n << 2);
+  const bk = order + (<usize>n << 2), slot = (bk + n + 7) & ~7, dpw = slot + (<usize>n << 2);
+  const r = parseBlob(blob, blobLen, lit, n);
+  if (r < 0) return r;
+  let maxLen: u32 = 0, totalBytes: u64 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const len = load<u32>(blob + load<u32>(lit + (<usize>i << 2)), 8);
+    store<u32>(lenOf + (<usize>i << 2), len);
+    maxLen = max(maxLen, len);
+    totalBytes += len;
+  }
+  sortByLength(lenOf, order, n);
+  const nb = assignBuckets(order, lenOf, n, bk, dpw);
+  return build(blob, lit, lenOf, order, bk, slot, n, nb, maxLen, totalBytes);
+}
+
+/** order[] = literal indices sorted by (length, index): a heap sort, in place, O(n log n). */
+function sortByLength(lenOf: usize, order: usize, n: u32): void {
+  for (let i: u32 = 0; i < n; i++) store<u32>(order + (<usize>i << 2), i);
+  // heap sort on order[] by (len, index)
+  for (let s: i32 = <i32>(n / 2) - 1; s >= 0; s--) siftDown(lenOf, order, <u32>s, n);
+  for (let e: u32 = n - 1; e > 0; e--) {
+    const t = load<u32>(order);
+    store<u32>(order, load<u32>(order + (<usize>e << 2)));
+    store<u32>(order + (<usize>e << 2), t);
+    siftDown(lenOf, order, 0, e);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function sortKey(lenOf: usize, idx: u32): u64 { return (<u64>load<u32>(lenOf + (<usize>idx << 2)) << 32) | idx; }
+
+function siftDown(lenOf: usize, order: usize, root: u32, n: u32): void {
+  let r = root;
+  while (true) {
+    let c: u32 = 2 * r + 1;
+    if (c >= n) return;
+    if (c + 1 < n && sortKey(lenOf, load<u32>(order + (<usize>(c + 1) << 2))) > sortKey(lenOf, load<u32>(order + (<usize>c << 2)))) c++;
+    const rv = load<u32>(order + (<usize>r << 2)), cv = load<u32>(order + (<usize>c << 2));
+    if (sortKey(lenOf, cv) <= sortKey(lenOf, rv)) return;
+    store<u32>(order + (<usize>r << 2), cv);
+    store<u32>(order + (<usize>c << 2), rv);
+    r = c;
+  }
+}
+
+/** The folded last keyLen bytes ending at end (exclusive), as a u32 (first byte lowest). */
+// @ts-ignore: decorator
+@inline export function confirmKey(endPtr: usize, keyLen: u32): u32 {
+  return fold32(load<u32>(endPtr - 4) >>> ((4 - keyLen) << 3));
+}
+
+function slotBitsFor(count: u32): u32 {
+  let bits: u32 = 1;
+  while ((<u32>1 << bits) < count * 2 && bits < 24) bits++;
+  return bits;
+}
+
+/** Allocates the block and fills header, table, confirm structures and literal bytes. */
+function build(blob: usize, lit: usize, lenOf: usize, order: usize, bk: usize, slot: usize, n: u32, nb: u32,
+               maxLen: u32, totalBytes: u64): i32 {
+  // per-bucket: count, min length -> W, keyLen, slot bits
+  const minLen = memory.data(32), cnt = memory.data(32), base = memory.data(32);
+  for (let b: u32 = 0; b < NBUCKETS; b++) { store<u32>(minLen + (b << 2), 0xffffffff); store<u32>(cnt + (b << 2), 0); }
+  for (let i: u32 = 0; i < n; i++) {
+    const b = <u32>load<u8>(bk + i), len = load<u32>(lenOf + (<usize>i << 2));
+    store<u32>(cnt + (b << 2), load<u32>(cnt + (b << 2)) + 1);
+    store<u32>(minLen + (b << 2), min(load<u32>(minLen + (b << 2)), len));
+  }
+  let slots: u32 = 0;
+  for (let b: u32 = 0; b < nb; b++) {
+    store<u32>(base + (b << 2), slots);
+    slots += 1 << slotBitsFor(load<u32>(cnt + (b << 2)));
+  }
+  const dbits = dbitsFor(n);
+  const tableOff: u32 = DB_HDR;
+  const csrOff: u32 = tableOff + (8 << dbits);
+  const recOff: u32 = (csrOff + (slots + 1) * 4 + 15) & ~15;
+  const bytesOff: u32 = recOff + n * R_SIZE;
+  const size64: u64 = <u64>bytesOff + totalBytes;
+  if (size64 > 0x7fff0000) return MatchStatus.OutOfMemory;
+  const size = <u32>((size64 + 15) & ~15);
+  const db = dbAlloc(size);
+  if (db == 0) return MatchStatus.OutOfMemory;
+  memory.fill(db + 4 + 4 + 4, 0, DB_HDR - 12);           // keeps gen and capacity
+  store<u32>(db, DB_MAGIC);
+  store<u32>(db, size, DB_BYTES);
+  store<u32>(db, n, DB_COUNT);
+  store<u32>(db, maxLen, DB_MAXLEN);
+  store<u32>(db, dbits, DB_DBITS);
+  store<u32>(db, tableOff, DB_TABLE);
+  store<u32>(db, csrOff, DB_CSR);
+  store<u32>(db, recOff, DB_REC);
+  store<u32>(db, nb, DB_NBUCKETS);
+  let init: u64 = 0;
+  for (let b: u32 = 0; b < NBUCKETS; b++) {
+    const h = db + DB_BUCKETS + (b << 4);
+    if (b < nb) {
+      const ml = load<u32>(minLen + (b << 2));
+      const w = widthFor(ml);
+      store<u32>(h, w, BK_W);
+      store<u32>(h, min<u32>(4, ml), BK_KEYLEN);
+      store<u32>(h, 32 - slotBitsFor(load<u32>(cnt + (b << 2))), BK_SHIFT);
+      store<u32>(h, load<u32>(base + (b << 2)), BK_BASE);
+      for (let e: u32 = 0; e < w; e++) init |= <u64>1 << (8 * e + b);
+    } else {
+      init |= <u64>1 << b;   // an unused bucket never fires (D3 does not apply: it has no literal)
+    }
+  }
+  fillTable(db, blob, lit, lenOf, bk, n, init, dbits);
+  fillConfirm(db, blob, lit, lenOf, bk, slot, n, nb, base, slots, bytesOff);
+  if (VALIDATE) dbValidate(db);
+  return <i32>db;
+}
+
+function fillTable(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, n: u32, init: u64, dbits: u32): void {
+  const table = db + DB_TABLE_PTR(db);
+  const entries: u32 = 1 << dbits;
+  const mask = entries - 1;
+  for (let i: u32 = 0; i < entries; i++) store<u64>(table + (<usize>i << 3), init);
+  for (let i: u32 = 0; i < n; i++) {
+    const b = <u32>load<u8>(bk + i);
+    const w = load<u32>(db + DB_BUCKETS + (b << 4), BK_W);
+    const h = blob + load<u32>(lit + (<usize>i << 2));
+    const caseless = (load<u32>(h, 4) & 1) != 0;
+    const len = load<u32>(lenOf + (<usize>i << 2));
+    const bytes = h + 12;
+    if (len == 1) {
+      const c = <u32>load<u8>(bytes);
+      for (let p: u32 = 0; p < 256; p++) clearGram(table, mask, p, c, caseless, <u64>1 << b);
+      continue;
+    }
+    for (let e: u32 = 0; e < w; e++) {
+      const end = len - 1 - e;   // index of the gram's second byte; w <= len - 1 so end >= 1
+      clearGram(table, mask, <u32>load<u8>(bytes + end - 1), <u32>load<u8>(bytes + end), caseless, <u64>1 << (8 * e + b));
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function DB_TABLE_PTR(db: usize): usize { return <usize>load<u32>(db, DB_TABLE); }
+
+function fillConfirm(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize, n: u32, nb: u32,
+                     base: usize, slots: u32, bytesOff: u32): void {
+  const csr = db + <usize>load<u32>(db, DB_CSR);
+  const rec = db + <usize>load<u32>(db, DB_REC);
+  memory.fill(csr, 0, (<usize>slots + 1) << 2);
+  // pass 1: global slot of each literal, counts per slot
+  for (let i: u32 = 0; i < n; i++) {
+    const b = <u32>load<u8>(bk + i);
+    const h = db + DB_BUCKETS + (b << 4);
+    const keyLen = load<u32>(h, BK_KEYLEN);
+    const bytes = blob + load<u32>(lit + (<usize>i << 2)) + 12;
+    const key = literalKey(bytes + load<u32>(lenOf + (<usize>i << 2)), keyLen);
+    const s = load<u32>(h, BK_BASE) + ((key * CONFIRM_HASH) >>> load<u32>(h, BK_SHIFT));
+    store<u32>(slot + (<usize>i << 2), s);
+    store<u32>(csr + (<usize>(s + 1) << 2), load<u32>(csr + (<usize>(s + 1) << 2)) + 1);
+  }
+  for (let s: u32 = 0; s < slots; s++) {
+    store<u32>(csr + (<usize>(s + 1) << 2), load<u32>(csr + (<usize>(s + 1) << 2)) + load<u32>(csr + (<usize>s << 2)));
+  }
+  // pass 2: place records (csr[s] is used as a cursor, then restored)
+  let bytesAt = bytesOff;
+  for (let i: u32 = 0; i < n; i++) {
+    const s = load<u32>(slot + (<usize>i << 2));
+    const r = load<u32>(csr + (<usize>s << 2));
+    store<u32>(csr + (<usize>s << 2), r + 1);
+    const h = blob + load<u32>(lit + (<usize>i << 2));
+    const len = load<u32>(lenOf + (<usize>i << 2));
+    const caseless = (load<u32>(h, 4) & 1) != 0;
+    const keyLen = load<u32>(db + DB_BUCKETS + (<u32>load<u8>(bk + i) << 4), BK_KEYLEN);
+    const p = rec + <usize>r * R_SIZE;
+    store<u32>(p, load<u32>(h), R_ID);
+    store<u32>(p, len, R_LEN);
+    store<u32>(p, literalKey(h + 12 + len, keyLen), R_KEY);
+    store<u32>(p, bytesAt | (caseless ? CASELESS_BIT : 0), R_BYTES);
+    for (let k: u32 = 0; k < len; k++) {
+      const c = <u32>load<u8>(h + 12 + k);
+      store<u8>(db + bytesAt + k, <u8>(caseless ? foldByte(c) : c));
+    }
+    bytesAt += len;
+  }
+  // restore: csr[s] was advanced to the old csr[s+1]; shift right by one
+  for (let s: i32 = <i32>slots; s > 0; s--) store<u32>(csr + (<usize>s << 2), load<u32>(csr + (<usize>(s - 1) << 2)));
+  store<u32>(csr, 0);
+}
+
+/** The confirm key of a literal ending at endPtr (exclusive), without reading before its start. */
+function literalKey(endPtr: usize, keyLen: u32): u32 {
+  let k: u32 = 0;
+  for (let i: u32 = 0; i < keyLen; i++) k |= foldByte(<u32>load<u8>(endPtr - keyLen + i)) << (8 * i);
+  return k;
+}
+
+// ---- life cycle ------------------------------------------------------------------------------------
+
+/** A block of at least size bytes: first fit from the free list, else the arena. 0 when out of memory. */
+function dbAlloc(size: u32): usize {
+  let prev: usize = 0;
+  let p = dbFree;
+  while (p != 0) {
+    const next = <usize>load<u32>(p, DB_NEXT);
+    if (load<u32>(p, DB_CAP) >= size) {
+      if (prev == 0) dbFree = next; else store<u32>(prev, <u32>next, DB_NEXT);
+      return p;
+    }
+    prev = p; p = next;
+  }
+  p = arenaAlloc(size);
+  if (p == 0) return 0;
+  store<u32>(p, 0, DB_GEN);
+  store<u32>(p, size, DB_CAP);
+  return p;
+}
+
+/** True when db is a live database handle. */
+export function matchDbValid(db: usize): bool {
+  return db >= 16 && (db & 15) == 0 && db < (<usize>memory.size() << 16) - DB_HDR && load<u32>(db) == DB_MAGIC;
+}
+
+/** Frees a database; its streams become stale (scan returns BadHandle). Returns Ok or BadHandle. */
+export function matchDbFree(db: usize): i32 {
+  if (!matchDbValid(db)) return MatchStatus.BadHandle;
+  store<u32>(db, 0);
+  store<u32>(db, load<u32>(db, DB_GEN) + 1, DB_GEN);
+  store<u32>(db, <u32>dbFree, DB_NEXT);
+  dbFree = db;
+  return MatchStatus.Ok;
+}
+
+/** D1, D3, D4 (D2 is what the property tests against the naive engine check, end to end). */
+export function dbValidate(db: usize): void {
+  const nb = load<u32>(db, DB_NBUCKETS);
+  const n = load<u32>(db, DB_COUNT);
+  const csr = db + <usize>load<u32>(db, DB_CSR);
+  const rec = db + <usize>load<u32>(db, DB_REC);
+  const table = db + DB_TABLE_PTR(db);
+  let noConstraint: u64 = 0;
+  for (let b: u32 = 0; b < nb; b++) {
+    const h = db + DB_BUCKETS + (b << 4);
+    const w = load<u32>(h, BK_W);
+    check(w >= 1 && w <= MAX_W, "D1: bucket width in 1..8");
+    for (let e = w; e < MAX_W; e++) noConstraint |= <u64>1 << (8 * e + b);
+    const base = load<u32>(h, BK_BASE), slots: u32 = 1 << (32 - load<u32>(h, BK_SHIFT));
+    for (let s: u32 = 0; s < slots; s++) {
+      const r0 = load<u32>(csr + (<usize>(base + s) << 2)), r1 = load<u32>(csr + (<usize>(base + s + 1) << 2));
+      check(r0 <= r1 && r1 <= n, "D4: csr ranges ascending within the records");
+      for (let r = r0; r < r1; r++) {
+        check(load<u32>(rec + <usize>r * R_SIZE, R_LEN) >= load<u32>(h, BK_KEYLEN), "D1: len >= keyLen");
+      }
+    }
+  }
+  const entries: u32 = 1 << load<u32>(db, DB_DBITS);
+  for (let i: u32 = 0; i < entries; i++) {
+    check((load<u64>(table + (<usize>i << 3)) & noConstraint) == 0, "D3: no bits beyond a bucket's width");
+  }
+}

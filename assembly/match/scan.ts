@@ -1,0 +1,349 @@
+// match/scan.ts: the streaming scan over a compiled database (match/database.ts), and the streams.
+// Entry:     matchScanStream(stream, ptr, len): i32, matchScanBlockDb(db, ptr, len): i32 (matches written
+//            to the results buffer, or a MatchStatus); matchStreamOpen/Reset/Close; matchResultsPtr()
+// Owns:      stream blocks (arena, recycled through streamFree), the results buffer, the stitch buffer
+//            and the host scratch area.
+// Hot path:  yes. No allocation per scan once the results buffer is large enough; one table load per
+//            byte with no dependency between bytes (8 positions per step, u64 shift-or state).
+// Algorithm (README.md): per position p the gram (byte[p-1], byte[p]) indexes a u64 table whose bit
+//   8e+b is 0 when some literal of bucket b has that gram e bytes before its end. Eight positions at
+//   once: S = T[g0] | T[g1] << 8 | ... | T[g7] << 56 (128 bits); C = low 64 | carry; carry = high 64.
+//   A 0 bit b of byte k of C is a candidate of bucket b ending at position k; confirm.ts-style exact
+//   check against the literal records follows (confirmAt).
+// Invariants (stream block, checked by streamValidate when VALIDATE):
+//   T1  hist <= maxLen - 1, and hist == min(maxLen - 1, offset): history holds the stream's last bytes;
+//   T2  carry holds, for the next 8 positions, the OR of the table bits contributed by earlier positions.
+// Limits:    results buffer cannot grow -> the scan completes (stream state stays exact), the matches
+//            that did not fit are dropped and MatchStatus.OutOfMemory is returned.
+//
+// Stream block layout (offsets from the handle):
+//   0 u32 magic | 4 u32 db | 8 u32 db gen at open | 12 u32 capacity | 16 u64 carry | 24 f64 offset
+//   32 u32 hist (bytes of history) | 36 u32 next (free list) | 40 history [maxLen - 1]
+// Result record (16 B, matchResultsPtr): u32 id, u32 0, f64 end (stream offset just past the last byte).
+
+import { arenaAlloc } from "../util/arena";
+import { check, VALIDATE } from "../util/check";
+import {
+  MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_CSR, DB_REC, DB_BUCKETS,
+  BK_KEYLEN, BK_SHIFT, BK_BASE, R_ID, R_LEN, R_KEY, R_BYTES, R_SIZE, CASELESS_BIT, CONFIRM_HASH,
+  fold64, confirmKey, gramIndex,
+} from "./database";
+
+// @ts-ignore: decorator
+@inline const ST_MAGIC: u32 = 0x4d535431;
+// @ts-ignore: decorator
+@inline const ST_DB = 4;
+// @ts-ignore: decorator
+@inline const ST_GEN = 8;
+// @ts-ignore: decorator
+@inline const ST_CAP = 12;
+// @ts-ignore: decorator
+@inline const ST_CARRY = 16;
+// @ts-ignore: decorator
+@inline const ST_OFFSET = 24;
+// @ts-ignore: decorator
+@inline const ST_HIST = 32;
+// @ts-ignore: decorator
+@inline const ST_NEXT = 36;
+// @ts-ignore: decorator
+@inline const ST_HDR: u32 = 40;
+
+let streamFree: usize = 0;
+
+// ---- host scratch, results, stitch -------------------------------------------------------------------
+
+let scratchPtr: usize = 0;
+let scratchCap: usize = 0;
+
+/** A host-writable area of at least len bytes (0 when memory cannot grow); valid until the next call. */
+export function matchScratchArea(len: u32): usize {
+  if (<usize>len <= scratchCap && scratchPtr != 0) return scratchPtr;
+  let cap = max<usize>(scratchCap * 2, 1 << 16);
+  while (cap < <usize>len) cap <<= 1;
+  const p = arenaAlloc(cap);
+  if (p == 0) return 0;
+  scratchPtr = p; scratchCap = cap;
+  return p;
+}
+
+let resPtr: usize = 0;
+let resCap: u32 = 0;       // records
+let resCount: u32 = 0;
+let resLost = false;
+
+/** The results of the last scan: matchScan's return value says how many 16-byte records. */
+export function matchResultsPtr(): usize { return resPtr; }
+
+function resGrow(): bool {
+  const cap: u32 = resCap == 0 ? 4096 : resCap * 2;
+  if (cap > 0x7ffffff) return false;
+  const p = arenaAlloc(<usize>cap << 4);
+  if (p == 0) return false;
+  if (resCount > 0) memory.copy(p, resPtr, <usize>resCount << 4);
+  resPtr = p; resCap = cap;          // the old buffer is not returned (arena); growth is geometric
+  return true;
+}
+
+// @ts-ignore: decorator
+@inline function emit(id: u32, end: f64): void {
+  if (resCount == resCap && !resGrow()) { resLost = true; return; }
+  const r = resPtr + (<usize>resCount << 4);
+  store<u32>(r, id);
+  store<u32>(r, 0, 4);
+  store<f64>(r, end, 8);
+  resCount++;
+}
+
+let stitchPtr: usize = 0;
+let stitchCap: usize = 0;
+
+// ---- scan context (set once per call, read by confirmAt) ---------------------------------------------
+
+let cDb: usize = 0;
+let cData: usize = 0;
+let cStitchLimit: u32 = 0;   // positions below this are confirmed in the stitch buffer
+let cHist: u32 = 0;          // bytes of history before data[0] (in the stitch buffer)
+let cBase: f64 = 0;          // stream offset of data[0]
+
+/** Exact check of every literal of bucket b that may end at data position pos; emits the matches. */
+function confirmAt(b: u32, pos: u32): void {
+  const db = cDb;
+  const h = db + DB_BUCKETS + (b << 4);
+  const avail = cHist + pos + 1;          // bytes of the stream up to and including pos
+  const keyLen = load<u32>(h, BK_KEYLEN);
+  if (avail < keyLen) return;
+  const endPtr = pos < cStitchLimit ? stitchPtr + <usize>avail : cData + <usize>pos + 1;
+  const key = confirmKey(endPtr, keyLen);
+  const csr = db + <usize>load<u32>(db, DB_CSR) +
+    (<usize>(load<u32>(h, BK_BASE) + ((key * CONFIRM_HASH) >>> load<u32>(h, BK_SHIFT))) << 2);
+  const recs = db + <usize>load<u32>(db, DB_REC);
+  const r1 = load<u32>(csr, 4);
+  for (let r = load<u32>(csr); r < r1; r++) {
+    const rec = recs + <usize>r * R_SIZE;
+    if (load<u32>(rec, R_KEY) != key) continue;
+    const len = load<u32>(rec, R_LEN);
+    if (len > avail) continue;
+    const bo = load<u32>(rec, R_BYTES);
+    const lit = db + <usize>(bo & ~CASELESS_BIT);
+    const ok = (bo & CASELESS_BIT) != 0 ? equalFolded(endPtr - len, lit, len) : equalExact(endPtr - len, lit, len);
+    if (ok) emit(load<u32>(rec, R_ID), cBase + <f64>(pos + 1));
+  }
+}
+
+function equalExact(a: usize, b: usize, len: u32): bool {
+  let i: usize = 0;
+  const n = <usize>len;
+  for (; i + 8 <= n; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
+  for (; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  return true;
+}
+
+/** a (data) folded equals b (stored lower-cased). */
+function equalFolded(a: usize, b: usize, len: u32): bool {
+  let i: usize = 0;
+  const n = <usize>len;
+  for (; i + 8 <= n; i += 8) if (fold64(load<u64>(a + i)) != load<u64>(b + i)) return false;
+  for (; i < n; i++) {
+    const c = <u32>load<u8>(a + i);
+    if ((c - 0x41 < 26 ? c | 0x20 : c) != <u32>load<u8>(b + i)) return false;
+  }
+  return true;
+}
+
+/** m: candidate bits (bit 8k+b = bucket b ends at position p+k), lowest first = ascending ends. */
+function candidates(m: u64, p: u32): void {
+  while (m != 0) {
+    const bit = <u32>ctz(m);
+    confirmAt(bit & 7, p + (bit >> 3));
+    m &= m - 1;
+  }
+}
+
+// ---- the shift-or pass ------------------------------------------------------------------------------
+
+// @ts-ignore: decorator
+@inline function entry(table: usize, gram: u32, mask: u32): u64 {
+  return load<u64>(table + (<usize>(gram & mask) << 3));
+}
+
+/**
+ * Runs the filter over data[0, len) (len >= 1) and confirms candidates. prev: the byte before data[0]
+ * (any value at stream start: only 1-byte literals can end at offset 0, and their grams hold every
+ * previous byte). Returns the carry for the next call.
+ */
+function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
+  const table = db + <usize>load<u32>(db, DB_TABLE);
+  const mask: u32 = (1 << load<u32>(db, DB_DBITS)) - 1;
+  // position 0: the first byte of its gram is prev, not in data
+  let x = entry(table, gramIndex(prev, <u32>load<u8>(data), 0xffff), mask) | carry;
+  if ((~x & 0xff) != 0) candidates(~x & 0xff, 0);
+  carry = x >> 8;
+  let p: u32 = 1;
+  while (p + 8 <= len) {
+    const q = data + <usize>p - 1;
+    const t0 = entry(table, <u32>load<u16>(q), mask);
+    const t1 = entry(table, <u32>load<u16>(q, 1), mask);
+    const t2 = entry(table, <u32>load<u16>(q, 2), mask);
+    const t3 = entry(table, <u32>load<u16>(q, 3), mask);
+    const t4 = entry(table, <u32>load<u16>(q, 4), mask);
+    const t5 = entry(table, <u32>load<u16>(q, 5), mask);
+    const t6 = entry(table, <u32>load<u16>(q, 6), mask);
+    const t7 = entry(table, <u32>load<u16>(q, 7), mask);
+    const lo = t0 | (t1 << 8) | (t2 << 16) | (t3 << 24) | (t4 << 32) | (t5 << 40) | (t6 << 48) | (t7 << 56);
+    const hi = (t1 >> 56) | (t2 >> 48) | (t3 >> 40) | (t4 >> 32) | (t5 >> 24) | (t6 >> 16) | (t7 >> 8);
+    const c = lo | carry;
+    carry = hi;
+    if (c != 0xffffffffffffffff) candidates(~c, p);
+    p += 8;
+  }
+  if (p < len) {
+    // k < 8 positions left: carry becomes bytes k..k+7 of (S | carry)
+    const k = len - p;
+    let lo: u64 = 0, hi: u64 = 0;
+    for (let j: u32 = 0; j < k; j++) {
+      const t = entry(table, <u32>load<u16>(data + <usize>(p + j) - 1), mask);
+      lo |= t << (8 * j);
+      if (j != 0) hi |= t >> (64 - 8 * j);
+    }
+    x = lo | carry;
+    const m = ~x & ((<u64>1 << (8 * k)) - 1);
+    if (m != 0) candidates(m, p);
+    carry = (x >> (8 * k)) | (hi << (64 - 8 * k));
+  }
+  return carry;
+}
+
+// ---- entry points -----------------------------------------------------------------------------------
+
+/** Scans one block (its own stream, offsets from 0). Returns the match count or a MatchStatus. */
+export function matchScanBlockDb(db: usize, ptr: usize, len: u32): i32 {
+  if (!matchDbValid(db)) return MatchStatus.BadHandle;
+  resCount = 0; resLost = false;
+  if (len == 0) return 0;
+  cDb = db; cData = ptr; cStitchLimit = 0; cHist = 0; cBase = 0;
+  scanRun(db, ptr, len, 0, 0);
+  return resLost ? MatchStatus.OutOfMemory : <i32>resCount;
+}
+
+function streamLive(st: usize): bool {
+  if (st < 16 || (st & 7) != 0 || st >= (<usize>memory.size() << 16) - ST_HDR) return false;
+  if (load<u32>(st) != ST_MAGIC) return false;
+  const db = <usize>load<u32>(st, ST_DB);
+  return matchDbValid(db) && load<u32>(db, DB_GEN) == load<u32>(st, ST_GEN);
+}
+
+/**
+ * Scans the next len bytes of the stream. Matches that end in these bytes are reported (also those
+ * that began in earlier calls), ascending by end. Returns the match count or a MatchStatus
+ * (BadHandle: state unchanged; OutOfMemory: state advanced, some matches dropped).
+ */
+export function matchScanStream(st: usize, ptr: usize, len: u32): i32 {
+  if (!streamLive(st)) return MatchStatus.BadHandle;
+  resCount = 0; resLost = false;
+  if (len == 0) return 0;
+  const db = <usize>load<u32>(st, ST_DB);
+  const keep = load<u32>(db, DB_MAXLEN) - 1;
+  const hist = load<u32>(st, ST_HIST);
+  const histPtr = st + ST_HDR;
+  // stitch: history ++ the first keep bytes of data, so literals crossing into data read contiguously
+  cStitchLimit = 0;
+  if (hist > 0) {
+    cStitchLimit = min(len, keep);
+    memory.copy(stitchPtr, histPtr, hist);
+    memory.copy(stitchPtr + hist, ptr, cStitchLimit);
+  }
+  cDb = db; cData = ptr; cHist = hist; cBase = load<f64>(st, ST_OFFSET);
+  const prev: u32 = hist > 0 ? <u32>load<u8>(histPtr + hist - 1) : 0;
+  store<u64>(st, scanRun(db, ptr, len, prev, load<u64>(st, ST_CARRY)), ST_CARRY);
+  store<f64>(st, cBase + <f64>len, ST_OFFSET);
+  // T1: keep the last min(keep, hist + len) bytes
+  if (len >= keep) {
+    memory.copy(histPtr, ptr + len - keep, keep);
+    store<u32>(st, keep, ST_HIST);
+  } else {
+    const total = hist + len;
+    const nh = min(keep, total);
+    const drop = total - nh;              // oldest history bytes that fall out
+    if (drop > 0) memory.copy(histPtr, histPtr + drop, hist - drop);
+    memory.copy(histPtr + hist - drop, ptr, len);
+    store<u32>(st, nh, ST_HIST);
+  }
+  if (VALIDATE) streamValidate(st);
+  return resLost ? MatchStatus.OutOfMemory : <i32>resCount;
+}
+
+/** Bytes of one stream block for db. */
+export function matchStreamSize(db: usize): u32 {
+  return (ST_HDR + load<u32>(db, DB_MAXLEN) - 1 + 7) & ~7;
+}
+
+/** Opens a stream at offset 0. Returns the handle or BadHandle / OutOfMemory. */
+export function matchStreamOpen(db: usize): i32 {
+  if (!matchDbValid(db)) return MatchStatus.BadHandle;
+  const size = matchStreamSize(db);
+  // the stitch buffer must hold 2 * (maxLen - 1) bytes for every db a stream is opened on
+  const need = <usize>(load<u32>(db, DB_MAXLEN)) * 2 + 16;
+  if (need > stitchCap) {
+    const p = arenaAlloc(max<usize>(need, stitchCap * 2));
+    if (p == 0) return MatchStatus.OutOfMemory;
+    stitchPtr = p; stitchCap = max<usize>(need, stitchCap * 2);
+  }
+  let st = takeFree(size);
+  if (st == 0) {
+    st = arenaAlloc(size);
+    if (st == 0) return MatchStatus.OutOfMemory;
+    store<u32>(st, size, ST_CAP);
+  }
+  store<u32>(st, ST_MAGIC);
+  store<u32>(st, <u32>db, ST_DB);
+  store<u32>(st, load<u32>(db, DB_GEN), ST_GEN);
+  streamClear(st);
+  return <i32>st;
+}
+
+function takeFree(size: u32): usize {
+  let prev: usize = 0, p = streamFree;
+  while (p != 0) {
+    const next = <usize>load<u32>(p, ST_NEXT);
+    if (load<u32>(p, ST_CAP) >= size) {
+      if (prev == 0) streamFree = next; else store<u32>(prev, <u32>next, ST_NEXT);
+      return p;
+    }
+    prev = p; p = next;
+  }
+  return 0;
+}
+
+function streamClear(st: usize): void {
+  store<u64>(st, 0, ST_CARRY);
+  store<f64>(st, 0, ST_OFFSET);
+  store<u32>(st, 0, ST_HIST);
+  store<u32>(st, 0, ST_NEXT);
+}
+
+/** Back to offset 0 with no history (as if just opened). Returns Ok or BadHandle. */
+export function matchStreamReset(st: usize): i32 {
+  if (!streamLive(st)) return MatchStatus.BadHandle;
+  streamClear(st);
+  return MatchStatus.Ok;
+}
+
+/** Closes the stream; its block is recycled. Also accepted for streams of a freed db. */
+export function matchStreamClose(st: usize): i32 {
+  if (st < 16 || (st & 7) != 0 || st >= (<usize>memory.size() << 16) - ST_HDR || load<u32>(st) != ST_MAGIC) {
+    return MatchStatus.BadHandle;
+  }
+  store<u32>(st, 0);
+  store<u32>(st, <u32>streamFree, ST_NEXT);
+  streamFree = st;
+  return MatchStatus.Ok;
+}
+
+function streamValidate(st: usize): void {
+  const db = <usize>load<u32>(st, ST_DB);
+  const keep = load<u32>(db, DB_MAXLEN) - 1;
+  const hist = load<u32>(st, ST_HIST);
+  const off = load<f64>(st, ST_OFFSET);
+  check(hist <= keep, "T1: history longer than maxLen - 1");
+  check(<f64>hist == min<f64>(<f64>keep, off), "T1: history == min(maxLen - 1, offset)");
+}

@@ -1,0 +1,195 @@
+#!/usr/bin/env node
+// streamsift's own matcher (assembly/match/, build/core.wasm) on the literal prefilter benchmark: the
+// same patterns, corpus, modes, output line and dump files as hs_bench.c and js_ac.mjs.
+//
+//   node bench/prefilter/wasm.mjs PATTERNS.tsv CORPUS [--mode block|stream|interleaved]
+//        [--write 1460] [--streams 1000] [--reps 3] [--wasm FILE]
+//        [--dump-matches FILE] [--dump-counts FILE]
+//
+// Needs `npm run build` (dist/ and build/core.wasm). The matcher is used through the engine-neutral
+// interface (src/prefilter/prefilter.ts, dist/prefilter/core.js): compile, open, scan(data, sink),
+// close. The corpus is copied once into the core's memory (untimed), so every scan is zero-copy: the
+// Uint8Array handed to scan() is a view of wasm memory. Each scan call's matches are records the
+// host reads back and hands to the sink, which counts them per pattern.
+// Timed: scanning, reading the results, the sink's counting; in the stream modes also opening and
+// closing the streams. Not timed: reading the corpus, copying it into wasm memory, compiling
+// (printed as compile=).
+// One line per repetition on stdout:
+//   wasm: engine=streamsift-core patterns=N mode=M bytes=B matches=X elapsed=S MBps=R
+//         db_bytes=D stream_state_bytes=Z compile=S rep=K/N
+// db_bytes: the compiled database (matchDbBytes); stream_state_bytes: one stream's state
+// (matchStreamBytes), 0 in block mode.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, '../..');
+
+const USAGE = `usage: node bench/prefilter/wasm.mjs PATTERNS.tsv CORPUS [--mode block|stream|interleaved]
+       [--write 1460] [--streams 1000] [--reps 3] [--wasm FILE] [--dump-matches FILE] [--dump-counts FILE]
+  --wasm  the core to load (default build/core.wasm)`;
+
+function die(msg) {
+  process.stderr.write(`wasm: ${msg}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv) {
+  const o = { patterns: null, corpus: null, mode: 'block', write: 1460, streams: 1000, reps: 3,
+    wasm: path.join(REPO, 'build/core.wasm'), dump: null, counts: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) die(`missing value for ${a}`);
+      return argv[++i];
+    };
+    const int = () => {
+      const v = Number(val());
+      if (!Number.isInteger(v) || v < 0) die(`bad number for ${a}`);
+      return v;
+    };
+    switch (a) {
+      case '--mode': o.mode = val(); break;
+      case '--write': o.write = int(); break;
+      case '--streams': o.streams = int(); break;
+      case '--reps': o.reps = int(); break;
+      case '--wasm': o.wasm = path.resolve(val()); break;
+      case '--dump-matches': o.dump = val(); break;
+      case '--dump-counts': o.counts = val(); break;
+      case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
+      default:
+        if (a.startsWith('-')) die(`unknown option ${a}`);
+        if (!o.patterns) o.patterns = a;
+        else if (!o.corpus) o.corpus = a;
+        else die(`unexpected argument ${a}`);
+    }
+  }
+  if (!o.patterns || !o.corpus) die('PATTERNS and CORPUS are required');
+  if (!['block', 'stream', 'interleaved'].includes(o.mode)) die(`unknown mode ${o.mode}`);
+  if (o.write < 1) die('--write must be >= 1');
+  if (o.streams < 1) die('--streams must be >= 1');
+  return o;
+}
+const opt = parseArgs(process.argv.slice(2));
+
+function loadPatterns(file) {
+  const lits = [];
+  for (const line of fs.readFileSync(file, 'latin1').split('\n')) {
+    if (line === '') continue;
+    const [hex, flags = ''] = line.replace(/\r$/, '').split('\t');
+    if (!/^([0-9a-fA-F]{2})+$/.test(hex)) die(`bad pattern line in ${file}`);
+    lits.push({ id: lits.length, bytes: new Uint8Array(Buffer.from(hex, 'hex')), caseless: flags.includes('i') });
+  }
+  if (lits.length === 0) die(`no patterns in ${file}`);
+  return lits;
+}
+const LITS = loadPatterns(opt.patterns);
+const NPAT = LITS.length;
+
+const distCore = path.join(REPO, 'dist/prefilter/core.js');
+if (!fs.existsSync(distCore)) die('dist/prefilter/core.js is missing: run npm run build');
+if (!fs.existsSync(opt.wasm)) die(`${opt.wasm} is missing: run npm run build`);
+const { createCorePrefilterEngine } = await import(pathToFileURL(distCore).href);
+const engine = await createCorePrefilterEngine(fs.readFileSync(opt.wasm));
+const matcher = engine.matcher;
+
+const tc = process.hrtime.bigint();
+const pf = engine.compile(LITS);
+const compileS = Number(process.hrtime.bigint() - tc) / 1e9;
+
+// the corpus, copied once into wasm memory (the scratch area; nothing else uses it after compile)
+const file = fs.readFileSync(opt.corpus);
+const LEN = file.length;
+const BASE = matcher.scratch(Math.max(1, LEN));
+matcher.bytes().set(file, BASE);
+let memBuf = null, corpus = null;
+/** A view of the corpus in wasm memory (re-made when memory grows and detaches the old buffer). */
+function view() {
+  const b = matcher.memory.buffer;
+  if (b !== memBuf) { memBuf = b; corpus = new Uint8Array(b, BASE, LEN); }
+  return corpus;
+}
+
+const counts = new Float64Array(NPAT);
+let total = 0;
+let rec = null; // { s, p, e, n } when dumping
+let curStream = 0;
+function sink(id, end) {
+  counts[id]++; total++;
+}
+function recordingSink(id, end) {
+  counts[id]++; total++;
+  if (rec.n === rec.p.length) {
+    const cap = rec.n * 2;
+    const grow = (a, T) => { const b = new T(cap); b.set(a); return b; };
+    rec.s = grow(rec.s, Uint32Array); rec.p = grow(rec.p, Uint32Array); rec.e = grow(rec.e, Float64Array);
+  }
+  rec.s[rec.n] = curStream; rec.p[rec.n] = id; rec.e[rec.n] = end; rec.n++;
+}
+
+function runPass(fn) {
+  counts.fill(0);
+  total = 0;
+  if (opt.mode === 'block') {
+    pf.scanBlock(view(), fn);
+  } else if (opt.mode === 'stream') {
+    const st = pf.open();
+    for (let off = 0; off < LEN; off += opt.write) st.scan(view().subarray(off, Math.min(LEN, off + opt.write)), fn);
+    st.close();
+  } else {
+    const S = opt.streams;
+    const sts = [];
+    for (let i = 0; i < S; i++) sts.push(pf.open());
+    let si = 0;
+    for (let off = 0; off < LEN; off += opt.write) {
+      curStream = si;
+      sts[si].scan(view().subarray(off, Math.min(LEN, off + opt.write)), fn);
+      if (++si === S) si = 0;
+    }
+    for (const s of sts) s.close();
+  }
+}
+
+const stateBytes = opt.mode === 'block' ? 0 : pf.streamBytes;
+for (let r = 1; r <= opt.reps; r++) {
+  const t0 = process.hrtime.bigint();
+  runPass(sink);
+  const el = Number(process.hrtime.bigint() - t0) / 1e9;
+  process.stdout.write(`wasm: engine=${pf.engine} patterns=${NPAT} mode=${opt.mode} bytes=${LEN} ` +
+    `matches=${total} elapsed=${el.toFixed(4)} MBps=${(LEN / el / 1e6).toFixed(1)} db_bytes=${pf.dbBytes} ` +
+    `stream_state_bytes=${stateBytes} compile=${compileS.toFixed(3)} rep=${r}/${opt.reps}\n`);
+}
+
+if (opt.dump || opt.counts || opt.reps === 0) {
+  if (opt.dump) rec = { s: new Uint32Array(1 << 16), p: new Uint32Array(1 << 16), e: new Float64Array(1 << 16), n: 0 };
+  runPass(opt.dump ? recordingSink : sink);
+}
+if (opt.counts) {
+  const lines = [];
+  for (let i = 0; i < NPAT; i++) lines.push(`${i} ${counts[i]}\n`);
+  fs.writeFileSync(opt.counts, lines.join(''));
+}
+if (opt.dump) {
+  const n = rec.n;
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  const { s, p, e } = rec;
+  order.sort((a, b) => (s[a] - s[b]) || (e[a] - e[b]) || (p[a] - p[b]));
+  const fd = fs.openSync(opt.dump, 'w');
+  const inter = opt.mode === 'interleaved';
+  let chunk = [];
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    chunk.push(inter ? `${s[i]} ${p[i]} ${e[i]}\n` : `${p[i]} ${e[i]}\n`);
+    if (chunk.length === 65536) { fs.writeSync(fd, chunk.join('')); chunk = []; }
+  }
+  if (chunk.length) fs.writeSync(fd, chunk.join(''));
+  fs.closeSync(fd);
+  process.stderr.write(`wasm: wrote ${n} matches to ${opt.dump}\n`);
+}
+if (opt.reps === 0) {
+  process.stdout.write(`wasm: engine=${pf.engine} patterns=${NPAT} mode=${opt.mode} bytes=${LEN} matches=${total}\n`);
+}
+pf.free();

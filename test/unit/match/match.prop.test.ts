@@ -1,0 +1,62 @@
+// test/unit/match/match.prop.test.ts: random pattern sets (1..300 literals of 1..40 bytes over a small
+// alphabet, so matches are frequent and buckets fill up) and random streams cut into random writes:
+// streaming == block == naive, as sorted (id, end) lists.
+
+import { expect, test } from "vitest";
+import fc from "fast-check";
+import { naivePrefilterEngine } from "../../../src/prefilter/naive.js";
+import { coreEngine, scanBlock, scanStream, sorted } from "../../support/prefilter.js";
+
+const engine = await coreEngine();
+// a, b, A, B, 0x00, 0xff, '@' (next to 'A'), '`' (next to 'a'): case pairs and fold edge bytes
+const ALPHABET = [0x61, 0x62, 0x41, 0x42, 0x00, 0xff, 0x40, 0x60];
+const byteArb = fc.constantFrom(...ALPHABET);
+
+const patternsArb = fc.array(
+  fc.record({
+    bytes: fc.oneof(
+      { weight: 3, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 6 }).map((a) => a.map((x) => ALPHABET[x % 8]!)) },
+      { weight: 1, arbitrary: fc.array(byteArb, { minLength: 7, maxLength: 40 }).map((a) => Uint8Array.from(a)) },
+    ),
+    caseless: fc.boolean(),
+  }),
+  { minLength: 1, maxLength: 300 },
+).map((ps) => ps.map((p, i) => ({ id: i * 3 + 1, ...p })));
+
+test("streaming == block == naive on random sets and random writes", () => {
+  fc.assert(fc.property(
+    patternsArb,
+    fc.array(byteArb, { minLength: 0, maxLength: 600 }).map((a) => Uint8Array.from(a)),
+    fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 20 }),
+    (patterns, data, writes) => {
+      const want = sorted(scanBlock(naivePrefilterEngine.compile(patterns), data));
+      const pf = engine.compile(patterns);
+      try {
+        expect(sorted(scanBlock(pf, data))).toEqual(want);
+        const sizes = writes.some((w) => w > 0) ? writes : [1];
+        expect(sorted(scanStream(pf, data, sizes))).toEqual(want);
+      } finally { pf.free(); }
+    },
+  ), { numRuns: 150 });
+});
+
+test("streams interleaved on one db do not disturb each other", () => {
+  fc.assert(fc.property(
+    patternsArb,
+    fc.array(fc.array(byteArb, { maxLength: 200 }).map((a) => Uint8Array.from(a)), { minLength: 2, maxLength: 5 }),
+    fc.integer({ min: 1, max: 17 }),
+    (patterns, datas, w) => {
+      const pf = engine.compile(patterns);
+      const naive = naivePrefilterEngine.compile(patterns);
+      try {
+        const streams = datas.map(() => pf.open());
+        const got = datas.map(() => [] as Array<[number, number]>);
+        for (let off = 0; datas.some((d) => off < d.length); off += w) {
+          datas.forEach((d, i) => streams[i]!.scan(d.subarray(off, off + w), (id, e) => got[i]!.push([id, e])));
+        }
+        streams.forEach((s) => s.close());
+        datas.forEach((d, i) => expect(sorted(got[i]!)).toEqual(sorted(scanBlock(naive, d))));
+      } finally { pf.free(); }
+    },
+  ), { numRuns: 40 });
+});
