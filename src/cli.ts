@@ -2,33 +2,20 @@
 // cli.ts: `streamsift reassemble FILE [options]`. Output contract in README.md ("CLI").
 
 import { parseArgs } from "node:util";
-import { readFileSync } from "node:fs";
 import { createNodeEngine, feedFile } from "./node.js";
 import { EngineError } from "./core/errors.js";
 import type { EngineConfig } from "./config/schema.js";
 import type { ConnectionRecord } from "./core/engine.js";
 import { flowOutputCallbacks, flowJson, type FlowExtra } from "./outputs/flow-json.js";
 import type { WorkerMessage } from "./worker.js";
+import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, numberArg } from "./commands/common.js";
+import { scanMain, SCAN_USAGE } from "./commands/scan.js";
 
 const USAGE = `usage: streamsift reassemble FILE|- [options]
 
 Reassembles every TCP connection in a pcap or pcapng capture (FILE, or - for stdin).
 
-  --policy NAME          default overlap policy: first last linux old-linux bsd windows vista
-                         solaris hpux10 hpux11 irix macos (default bsd)
-  --host-policy CIDR=NAME   policy for receivers in CIDR (repeatable; longest prefix wins)
-  --checksum MODE        auto (default) | on | off
-  --no-checksum          same as --checksum off
-  --no-midstream         ignore connections whose handshake is not in the capture
-  --depth N              reassemble at most N bytes per direction (0 = unlimited, default)
-  --memcap N             reassembly memory cap in bytes (default 256 MiB)
-  --max-flows N          connection table limit (default 1048576)
-  --directions D         both (default) | toserver | toclient
-  --ports LIST           reassemble only connections to these server ports (e.g. 80,443)
-  --no-events            do not raise anomaly events
-  --retain-delivered     keep the last delivered page per direction to compare later re-sends with it
-  --config FILE          JSON file with engine configuration keys (see README)
-  --json                 one JSON object per connection (EVE flow naming), then the summary on stderr
+${ENGINE_USAGE}  --json                 one JSON object per connection (EVE flow naming), then the summary on stderr
   --out DIR              write each direction's bytes to DIR, named like tcpflow
   --stats                print a final JSON stats record (counters and memory)
   --workers N            split the connections over N worker threads (files only; default 1)
@@ -36,44 +23,19 @@ Reassembles every TCP connection in a pcap or pcapng capture (FILE, or - for std
   -h, --help             this text
 `;
 
-function die(msg: string, code = 2): never {
-  process.stderr.write(`streamsift: ${msg}\n`);
-  process.exit(code);
-}
-
-function numberArg(name: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0 || !Number.isInteger(n)) die(`--${name} expects a non-negative integer, got "${v}"`);
-  return n;
-}
-
-/** Buffered stdout: one write per 64 KiB instead of one per line; a closed pipe (| head) ends quietly. */
-const OUT: string[] = [];
-let outLen = 0;
-function emit(line: string): void {
-  OUT.push(line); outLen += line.length;
-  if (outLen >= 65536) flushOut();
-}
-function flushOut(): void {
-  if (OUT.length) { process.stdout.write(OUT.join("")); OUT.length = 0; outLen = 0; }
-}
 process.stdout.on("error", (e: NodeJS.ErrnoException) => { if (e.code === "EPIPE") process.exit(0); throw e; });
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
   if (cmd === undefined || cmd === "-h" || cmd === "--help") { process.stdout.write(USAGE); return cmd ? 0 : 2; }
-  if (cmd !== "reassemble") die(`unknown command "${cmd}" (try: streamsift reassemble FILE)`);
+  if (cmd === "scan") return scanMain(rest);
+  if (cmd !== "reassemble") die(`unknown command "${cmd}" (try: streamsift reassemble FILE, or streamsift scan FILE --rules R)`);
   let parsed;
   try {
     parsed = parseArgs({
       args: rest, allowPositionals: true, strict: true,
       options: {
-        policy: { type: "string" }, "host-policy": { type: "string", multiple: true }, checksum: { type: "string" },
-        "no-checksum": { type: "boolean" }, "no-midstream": { type: "boolean" }, depth: { type: "string" },
-        memcap: { type: "string" }, "max-flows": { type: "string" }, directions: { type: "string" },
-        ports: { type: "string" }, "no-events": { type: "boolean" }, config: { type: "string" },
-        "retain-delivered": { type: "boolean" },
+        ...ENGINE_OPTIONS,
         json: { type: "boolean" }, out: { type: "string" }, stats: { type: "boolean" }, workers: { type: "string" },
         quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" },
       },
@@ -84,29 +46,7 @@ async function main(argv: string[]): Promise<number> {
   if (parsed.positionals.length !== 1) die(`expected one capture file (or -), got ${parsed.positionals.length}\n${USAGE}`);
   const file = parsed.positionals[0]!;
 
-  let config: EngineConfig = {};
-  if (o.config) {
-    try { config = JSON.parse(readFileSync(o.config, "utf8")) as EngineConfig; } catch (e) { die(`--config ${o.config}: ${(e as Error).message}`); }
-  }
-  if (o.policy !== undefined) config.policy = o.policy;
-  if (o["host-policy"]) {
-    config.hostPolicies = { ...(config.hostPolicies ?? {}) };
-    for (const hp of o["host-policy"]) {
-      const [cidr, name] = hp.split("=");
-      if (!cidr || !name) die(`--host-policy expects CIDR=POLICY, got "${hp}"`);
-      config.hostPolicies[cidr] = name;
-    }
-  }
-  if (o.checksum !== undefined) config.checksum = o.checksum as EngineConfig["checksum"];
-  if (o["no-checksum"]) config.checksum = "off";
-  if (o["no-midstream"]) config.midstream = false;
-  const depth = numberArg("depth", o.depth); if (depth !== undefined) config.depth = depth;
-  const memcap = numberArg("memcap", o.memcap); if (memcap !== undefined) config.memcap = memcap;
-  const maxFlows = numberArg("max-flows", o["max-flows"]); if (maxFlows !== undefined) config.maxFlows = maxFlows;
-  if (o.directions !== undefined) config.directions = o.directions as EngineConfig["directions"];
-  if (o.ports !== undefined) config.ports = o.ports.split(",").map((p) => numberArg("ports", p.trim())!);
-  if (o["no-events"]) config.events = false;
-  if (o["retain-delivered"]) config.retainDelivered = true;
+  const config = configFromArgs(o);
 
   const workers = numberArg("workers", o.workers) ?? 1;
   if (workers > 1) {

@@ -97,7 +97,12 @@ export class Engine {
   private sawInput = false;
   private readonly wantConn: boolean;
 
+  /** The wasm instance, for modules that work in the same linear memory (the core's prefilter,
+   *  src/prefilter/core.ts, scans delivered views in place). */
+  readonly instance: WebAssembly.Instance;
+
   private constructor(instance: WebAssembly.Instance, cfg: ResolvedConfig, cb: EngineCallbacks, bind: (e: Engine) => void) {
+    this.instance = instance;
     this.core = instance.exports as unknown as CoreExports;
     this.cb = cb;
     bind(this);
@@ -317,6 +322,17 @@ export class Engine {
     const f = this.flowOf.get(conn);
     if (f === undefined || this.conns.get(f) !== conn) throw new EngineError("ERR_STATE", `connection ${conn.id} is not live`);
     this.core.flowDrop(f);
+  }
+
+  /** Live state of a connection (inside callbacks): established now or at some point (a midstream
+   *  pickup counts, as in Suricata), and whether it was picked up midstream. */
+  connectionState(conn: Connection): { established: boolean; midstream: boolean } {
+    const f = this.flowOf.get(conn);
+    if (f === undefined || this.conns.get(f) !== conn) return { established: false, midstream: false };
+    this.refresh();
+    const fl = this.u8[f + Layout.F_FLAGS]!;
+    const midstream = (fl & FlowFlags.MIDSTREAM) !== 0;
+    return { established: midstream || (fl & FlowFlags.ESTABLISHED_SEEN) !== 0, midstream };
   }
 
   /** Layout constants of the loaded core (for the ABI mirror test). */

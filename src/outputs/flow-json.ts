@@ -6,6 +6,9 @@ import { createHash, type Hash } from "node:crypto";
 import { openSync, writeSync, closeSync, existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import type { Connection, ConnectionRecord, Direction, EngineCallbacks } from "../core/engine.js";
+import { isoTimestamp } from "./eve.js";
+
+export { isoTimestamp };
 
 interface DirState { hash: Hash | undefined; gaps: Array<[number, number]>; fd: number | undefined }
 interface ConnState { toserver: DirState; toclient: DirState }
@@ -78,12 +81,6 @@ export function flowOutputCallbacks(opts: FlowOutputOptions): EngineCallbacks {
   };
 }
 
-/** Suricata's timestamp format: 2016-01-01T12:00:00.123456+0000 (UTC). */
-export function isoTimestamp(us: number): string {
-  const sec = Math.floor(us / 1e6);
-  const micro = String(us - sec * 1e6).padStart(6, "0");
-  return `${new Date(sec * 1000).toISOString().slice(0, 19)}.${micro}+0000`;
-}
 const iso = isoTimestamp;
 
 /** The `reassemble --json` line: Suricata EVE `flow` naming, src = client. */

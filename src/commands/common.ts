@@ -1,0 +1,83 @@
+// commands/common.ts: what the CLI commands share: the engine options (the same names in every
+// command and in the browser viewer's settings), argument errors, and buffered stdout.
+
+import { readFileSync } from "node:fs";
+import type { EngineConfig } from "../config/schema.js";
+
+export const ENGINE_USAGE = `  --policy NAME          default overlap policy: first last linux old-linux bsd windows vista
+                         solaris hpux10 hpux11 irix macos (default bsd)
+  --host-policy CIDR=NAME   policy for receivers in CIDR (repeatable; longest prefix wins)
+  --checksum MODE        auto (default) | on | off
+  --no-checksum          same as --checksum off
+  --no-midstream         ignore connections whose handshake is not in the capture
+  --depth N              reassemble at most N bytes per direction (0 = unlimited, default)
+  --memcap N             reassembly memory cap in bytes (default 256 MiB)
+  --max-flows N          connection table limit (default 1048576)
+  --directions D         both (default) | toserver | toclient
+  --ports LIST           reassemble only connections to these server ports (e.g. 80,443)
+  --no-events            do not raise anomaly events
+  --retain-delivered     keep the last delivered page per direction to compare later re-sends with it
+  --config FILE          JSON file with engine configuration keys (see README)
+`;
+
+/** parseArgs option specs of the engine options. */
+export const ENGINE_OPTIONS = {
+  policy: { type: "string" }, "host-policy": { type: "string", multiple: true }, checksum: { type: "string" },
+  "no-checksum": { type: "boolean" }, "no-midstream": { type: "boolean" }, depth: { type: "string" },
+  memcap: { type: "string" }, "max-flows": { type: "string" }, directions: { type: "string" },
+  ports: { type: "string" }, "no-events": { type: "boolean" }, config: { type: "string" },
+  "retain-delivered": { type: "boolean" },
+} as const;
+
+export function die(msg: string, code = 2): never {
+  process.stderr.write(`streamsift: ${msg}\n`);
+  process.exit(code);
+}
+
+export function numberArg(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || !Number.isInteger(n)) die(`--${name} expects a non-negative integer, got "${v}"`);
+  return n;
+}
+
+type EngineArgs = { [K in keyof typeof ENGINE_OPTIONS]?: (typeof ENGINE_OPTIONS)[K] extends { multiple: true } ? string[] : (typeof ENGINE_OPTIONS)[K] extends { type: "boolean" } ? boolean : string };
+
+/** The engine configuration from --config FILE and the engine options (options win). */
+export function configFromArgs(o: EngineArgs): EngineConfig {
+  let config: EngineConfig = {};
+  if (o.config) {
+    try { config = JSON.parse(readFileSync(o.config, "utf8")) as EngineConfig; } catch (e) { die(`--config ${o.config}: ${(e as Error).message}`); }
+  }
+  if (o.policy !== undefined) config.policy = o.policy;
+  if (o["host-policy"]) {
+    config.hostPolicies = { ...(config.hostPolicies ?? {}) };
+    for (const hp of o["host-policy"]) {
+      const [cidr, name] = hp.split("=");
+      if (!cidr || !name) die(`--host-policy expects CIDR=POLICY, got "${hp}"`);
+      config.hostPolicies[cidr] = name;
+    }
+  }
+  if (o.checksum !== undefined) config.checksum = o.checksum as EngineConfig["checksum"];
+  if (o["no-checksum"]) config.checksum = "off";
+  if (o["no-midstream"]) config.midstream = false;
+  const depth = numberArg("depth", o.depth); if (depth !== undefined) config.depth = depth;
+  const memcap = numberArg("memcap", o.memcap); if (memcap !== undefined) config.memcap = memcap;
+  const maxFlows = numberArg("max-flows", o["max-flows"]); if (maxFlows !== undefined) config.maxFlows = maxFlows;
+  if (o.directions !== undefined) config.directions = o.directions as EngineConfig["directions"];
+  if (o.ports !== undefined) config.ports = o.ports.split(",").map((p) => numberArg("ports", p.trim())!);
+  if (o["no-events"]) config.events = false;
+  if (o["retain-delivered"]) config.retainDelivered = true;
+  return config;
+}
+
+/** Buffered stdout: one write per 64 KiB instead of one per line; a closed pipe (| head) ends quietly. */
+const OUT: string[] = [];
+let outLen = 0;
+export function emit(line: string): void {
+  OUT.push(line); outLen += line.length;
+  if (outLen >= 65536) flushOut();
+}
+export function flushOut(): void {
+  if (OUT.length) { process.stdout.write(OUT.join("")); OUT.length = 0; outLen = 0; }
+}

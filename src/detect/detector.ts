@@ -1,0 +1,245 @@
+// detect/detector.ts: the detection module. A StreamModule that runs the prefilter over each direction's
+// reassembled bytes as they are delivered (one prefilter stream per direction: a pattern split across
+// segments, chunks or deliveries is found once, without rescanning), checks each rule the fast pattern
+// wakes (addresses, ports, flow keywords, the rest of the content chain) and reports alerts. Inline,
+// a matching drop/reject rule drops the connection from the packet that completed the match on.
+// Entry:     new Detector(options) -> register it with a StreamDispatcher.
+// Owns:      per direction: the prefilter stream, a verification history (only when some rule has more
+//            than its fast pattern; the last `verifyWindow` bytes), candidates waiting for more data.
+// Gaps:      a gap resets the prefilter stream and the history: no match spans a gap (the receiver never
+//            saw the missing bytes; a match across them would be a guess).
+// Limits:    contents farther than `verifyWindow` bytes (default 64 KiB) before the fast pattern, or a
+//            candidate still incomplete that far after it, are not matched (Suricata's inspection is
+//            bounded by its chunk and window sizes the same way).
+// Browser-safe.
+
+import type { Connection, Direction, ConnectionRecord } from "../core/engine.js";
+import type { StreamContext, StreamModule, StreamSelect } from "../stream/api.js";
+import type { Prefilter, PrefilterStream } from "../prefilter/prefilter.js";
+import type { AddressSpec, PortSpec, Rule } from "../rules/parse.js";
+import { parseIp } from "../io/packet-build.js";
+import { Verdict, verify, type CompiledRule, type RuleSet, type Window } from "./ruleset.js";
+
+export interface Alert {
+  readonly rule: Rule;
+  readonly conn: Connection;
+  readonly dir: Direction;
+  /** Stream offset of the match's first byte (reassemble --json coordinates). */
+  readonly streamOffset: number;
+  /** Stream offset just past the fast pattern's last byte. */
+  readonly matchEnd: number;
+  /** The packet during which the match completed: timestamp (µs) and capture frame number. */
+  readonly ts: number;
+  readonly frame: number;
+  /** Inline mode, drop/reject rule: the connection was dropped at this packet. */
+  readonly dropped: boolean;
+}
+
+/** What the detector needs from the engine (the Engine class provides all of it). */
+export interface DetectorHost {
+  packetTs(): number;
+  packetFrame(): number;
+  dropConnection(conn: Connection): void;
+  /** State flags of a live connection: established now or before; picked up midstream. */
+  connectionState(conn: Connection): { established: boolean; midstream: boolean };
+}
+
+export interface DetectorOptions {
+  ruleset: RuleSet;
+  /** The compiled prefilter (a function: the scanner compiles it once the engine exists). */
+  prefilter: Prefilter | (() => Prefilter);
+  host: DetectorHost;
+  onAlert(a: Alert): void;
+  /** Inline (IPS): drop/reject rules drop the connection. */
+  inline?: boolean;
+  /** Snort's -z est: alert only on connections whose handshake was seen. */
+  establishedOnly?: boolean;
+  /** Bytes of history kept per direction for verification. Default 65536. */
+  verifyWindow?: number;
+  select?: StreamSelect;
+}
+
+interface Pending { cr: CompiledRule; fpEnd: number }
+
+interface DirState {
+  pf: PrefilterStream | null;
+  base: number;                 // stream offset of the prefilter stream's offset 0
+  hist: Uint8Array;             // verification history: hist[0 .. histLen) = stream bytes [histBase, ...)
+  histLen: number;
+  histBase: number;
+  pending: Pending[];
+  applies: Int8Array | null;    // per rule: 0 unknown, 1 applies to this direction, -1 does not
+  lastStart: Map<number, number>; // rule index -> start of its last alert (no duplicate for one match)
+}
+
+export class Detector implements StreamModule {
+  readonly name = "detect";
+  readonly select: StreamSelect | undefined;
+  private readonly o: DetectorOptions;
+  private readonly window: number;
+  private pf: Prefilter | null = null;
+  private readonly hits: number[] = [];   // scratch: (patternId, end) pairs of one scan
+  private readonly sink = (id: number, end: number): void => { this.hits.push(id, end); };
+  alerts = 0;
+
+  constructor(o: DetectorOptions) {
+    this.o = o;
+    this.select = o.select;
+    this.window = o.verifyWindow ?? 65536;
+  }
+
+  private dirState(ctx: StreamContext, offset: number): DirState {
+    let s = ctx.user as DirState | undefined;
+    if (!s) {
+      this.pf ??= typeof this.o.prefilter === "function" ? this.o.prefilter() : this.o.prefilter;
+      s = { pf: this.pf.open(), base: offset, hist: new Uint8Array(0), histLen: 0, histBase: offset,
+            pending: [], applies: null, lastStart: new Map() };
+      ctx.user = s;
+    }
+    return s;
+  }
+
+  onData(ctx: StreamContext, data: Uint8Array, offset: number): void {
+    const s = this.dirState(ctx, offset);
+    if (this.o.ruleset.needsHistory) this.remember(s, data, offset);
+    const hits = this.hits;
+    hits.length = 0;
+    s.pf!.scan(data, this.sink);
+    for (let i = 0; i < hits.length; i += 2) {
+      const end = s.base + hits[i + 1]!;
+      for (const cr of this.o.ruleset.byPattern[hits[i]!]!) this.candidate(ctx, s, cr, end);
+    }
+    if (s.pending.length) this.retry(ctx, s, false);
+  }
+
+  onGap(ctx: StreamContext, offset: number, length: number): void {
+    const s = this.dirState(ctx, offset);
+    if (s.pending.length) this.retry(ctx, s, true);
+    s.pf!.reset();
+    s.base = offset + length;
+    s.histLen = 0; s.histBase = offset + length;
+  }
+
+  onEnd(ctx: StreamContext, _rec: ConnectionRecord): void {
+    const s = ctx.user as DirState | undefined;
+    if (!s) return;
+    if (s.pending.length) this.retry(ctx, s, true);
+    s.pf?.close(); s.pf = null;
+    ctx.user = undefined;
+  }
+
+  /** Appends to the history, keeping at most `window` bytes before the new data (amortized: the
+   *  buffer holds at least twice the window, so the bytes kept are moved once per window's worth). */
+  private remember(s: DirState, data: Uint8Array, offset: number): void {
+    if (s.histBase + s.histLen !== offset) { s.histLen = 0; s.histBase = offset; }
+    if (s.histLen + data.length > s.hist.length) {
+      const keep = Math.min(s.histLen, this.window);
+      const from = s.histLen - keep;
+      if (keep + data.length <= s.hist.length) s.hist.copyWithin(0, from, s.histLen);
+      else {
+        const next = new Uint8Array(Math.max(2 * (keep + data.length), 2 * this.window));
+        next.set(s.hist.subarray(from, s.histLen));
+        s.hist = next;
+      }
+      s.histBase += from; s.histLen = keep;
+    }
+    s.hist.set(data, s.histLen);
+    s.histLen += data.length;
+  }
+
+  private windowOf(s: DirState, final: boolean): Window {
+    return { buf: s.hist.subarray(0, s.histLen), base: s.histBase, final };
+  }
+
+  private candidate(ctx: StreamContext, s: DirState, cr: CompiledRule, fpEnd: number): void {
+    if (!this.applies(ctx, s, cr)) return;
+    const rule = cr.rule;
+    if (cr.simple) {
+      const c = rule.contents[0]!, start = fpEnd - c.bytes.length;
+      const lo = c.offset ?? 0;
+      if (start < lo || (c.depth !== undefined && fpEnd > lo + c.depth)) return;
+      this.alert(ctx, s, cr, start, fpEnd);
+      return;
+    }
+    const r = verify(cr, fpEnd, this.windowOf(s, false));
+    if (r.verdict === Verdict.Yes) this.alert(ctx, s, cr, r.start, fpEnd);
+    else if (r.verdict === Verdict.NeedMore) s.pending.push({ cr, fpEnd });
+  }
+
+  /** Candidates that waited for more data; `final`: none will come (gap or end). */
+  private retry(ctx: StreamContext, s: DirState, final: boolean): void {
+    const w = this.windowOf(s, final);
+    const end = w.base + w.buf.length;
+    const keep: Pending[] = [];
+    for (const p of s.pending) {
+      const r = verify(p.cr, p.fpEnd, w);
+      if (r.verdict === Verdict.Yes) this.alert(ctx, s, p.cr, r.start, p.fpEnd);
+      else if (r.verdict === Verdict.NeedMore && end - p.fpEnd < this.window) keep.push(p);
+    }
+    s.pending = keep;
+  }
+
+  private alert(ctx: StreamContext, s: DirState, cr: CompiledRule, start: number, fpEnd: number): void {
+    if (s.lastStart.get(cr.index) === start) return;
+    s.lastStart.set(cr.index, start);
+    const rule = cr.rule, h = this.o.host;
+    if (rule.action === "pass") return;
+    const drop = !!this.o.inline && (rule.action === "drop" || rule.action === "reject");
+    this.alerts++;
+    this.o.onAlert({
+      rule, conn: ctx.conn, dir: ctx.dir, streamOffset: start, matchEnd: fpEnd,
+      ts: h.packetTs(), frame: h.packetFrame(), dropped: drop,
+    });
+    if (drop) h.dropConnection(ctx.conn);
+  }
+
+  /** Header, flow and -z est checks of a rule against this direction (cached per direction). */
+  private applies(ctx: StreamContext, s: DirState, cr: CompiledRule): boolean {
+    const rule = cr.rule;
+    if (rule.flow.established || this.o.establishedOnly) {
+      const st = this.o.host.connectionState(ctx.conn);
+      if (!st.established || (this.o.establishedOnly && st.midstream)) return false;
+    }
+    const a = (s.applies ??= new Int8Array(this.o.ruleset.rules.length));
+    if (a[cr.index] === 0) a[cr.index] = headerMatches(rule, ctx.conn, ctx.dir) ? 1 : -1;
+    return a[cr.index] === 1;
+  }
+}
+
+const ipCache = new Map<string, Uint8Array>();
+function ipBytes(ip: string): Uint8Array {
+  let b = ipCache.get(ip);
+  if (!b) { b = parseIp(ip); if (ipCache.size > 65536) ipCache.clear(); ipCache.set(ip, b); }
+  return b;
+}
+
+function addrMatches(spec: AddressSpec, ip: string): boolean {
+  if (spec.any) return !spec.negated;
+  const b = ipBytes(ip);
+  const hit = spec.cidrs.some((c) => {
+    if (c.prefix.length !== b.length) return false;
+    let bits = c.bits;
+    for (let i = 0; bits > 0; i++, bits -= 8) {
+      const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
+      if ((b[i]! & mask) !== (c.prefix[i]! & mask)) return false;
+    }
+    return true;
+  });
+  return hit !== spec.negated;
+}
+
+function portMatches(spec: PortSpec, port: number): boolean {
+  if (spec.any) return !spec.negated;
+  return spec.ranges.some(([lo, hi]) => port >= lo && port <= hi) !== spec.negated;
+}
+
+/** The rule's header and flow direction against the packets of this direction (src = their sender). */
+export function headerMatches(rule: Rule, conn: Connection, dir: Direction): boolean {
+  if (rule.flow.toServer && dir !== "toserver") return false;
+  if (rule.flow.toClient && dir !== "toclient") return false;
+  const [sip, sp, dip, dp] = dir === "toserver"
+    ? [conn.srcIp, conn.srcPort, conn.destIp, conn.destPort] : [conn.destIp, conn.destPort, conn.srcIp, conn.srcPort];
+  const fwd = addrMatches(rule.src, sip) && portMatches(rule.sport, sp) && addrMatches(rule.dst, dip) && portMatches(rule.dport, dp);
+  if (fwd || !rule.bidirectional) return fwd;
+  return addrMatches(rule.src, dip) && portMatches(rule.sport, dp) && addrMatches(rule.dst, sip) && portMatches(rule.dport, sp);
+}

@@ -1,0 +1,138 @@
+// detect/ruleset.ts: parsed rules -> what detection runs: one prefilter pattern per distinct fast
+// pattern (several rules may share one), the rules each pattern wakes, and the content chain that is
+// verified when the fast pattern is found.
+// Semantics (Suricata detect-engine-content-inspection.c, applied to the stream of one direction):
+//   - offset/depth are absolute stream offsets: the content lies in [offset, offset + depth)
+//     (Suricata and Snort count depth from the offset). Suricata applies them to the inspected raw
+//     chunk; we apply them to the stream, so chunk boundaries never change a verdict.
+//   - distance/within are relative to the end of the previous content's match (in rule order): the
+//     content lies in [prevEnd + distance, prevEnd + distance + within) (Suricata adds the distance to
+//     the within bound, as its content inspection does).
+//   - a negated content must not occur in its region (within the data available when the rule is
+//     verified, for an unbounded region).
+// Browser-safe.
+
+import type { Rule } from "../rules/parse.js";
+import type { PatternSpec } from "../prefilter/prefilter.js";
+
+export interface CompiledRule {
+  readonly rule: Rule;
+  /** Position in the rule set (stable; alerts are ordered by it when several fire at once). */
+  readonly index: number;
+  /** Index of the fast pattern in rule.contents. */
+  readonly fp: number;
+  /** The rule is its fast pattern alone: a prefilter match is a rule match (after offset/depth). */
+  readonly simple: boolean;
+  /** Contents folded to lower case where nocase (for the verifier's compares). */
+  readonly folded: Uint8Array[];
+}
+
+export interface RuleSet {
+  readonly rules: readonly CompiledRule[];
+  /** Prefilter patterns; pattern id = index. */
+  readonly patterns: readonly PatternSpec[];
+  /** Pattern id -> rules whose fast pattern it is. */
+  readonly byPattern: readonly (readonly CompiledRule[])[];
+  /** Some rule has more than its fast pattern: directions keep a verification history. */
+  readonly needsHistory: boolean;
+  /** Longest pattern, in bytes. */
+  readonly maxPatternLength: number;
+}
+
+const foldByte = (c: number) => (c >= 0x41 && c <= 0x5a ? c + 32 : c);
+export const fold = (b: Uint8Array): Uint8Array => b.map(foldByte);
+
+export function compileRuleSet(rules: readonly Rule[]): RuleSet {
+  const patterns: PatternSpec[] = [];
+  const byPattern: CompiledRule[][] = [];
+  const ids = new Map<string, number>();
+  const compiled: CompiledRule[] = [];
+  let needsHistory = false;
+  let maxLen = 0;
+  rules.forEach((rule, index) => {
+    const fp = rule.fastPattern;
+    const c = rule.contents[fp]!;
+    const simple = rule.contents.length === 1;
+    const cr: CompiledRule = { rule, index, fp, simple, folded: rule.contents.map((k) => (k.nocase ? fold(k.bytes) : k.bytes)) };
+    compiled.push(cr);
+    if (!simple) needsHistory = true;
+    const bytes = c.nocase ? fold(c.bytes) : c.bytes;
+    const key = `${c.nocase ? "i" : "s"}:${Array.from(bytes).join(",")}`;
+    let id = ids.get(key);
+    if (id === undefined) {
+      id = patterns.length;
+      ids.set(key, id);
+      patterns.push({ id, bytes, caseless: c.nocase });
+      byPattern.push([]);
+    }
+    byPattern[id]!.push(cr);
+    for (const k of rule.contents) maxLen = Math.max(maxLen, k.bytes.length);
+  });
+  return { rules: compiled, patterns, byPattern, needsHistory, maxPatternLength: maxLen };
+}
+
+/** Bytes of one direction available to the verifier: buf[i] is stream byte base + i. */
+export interface Window {
+  buf: Uint8Array;
+  base: number;
+  /** No more data will follow (gap, end): a region cut by the end of the data is final. */
+  final: boolean;
+}
+
+export const enum Verdict { No = 0, Yes = 1, NeedMore = 2 }
+
+function eq(w: Window, at: number, pat: Uint8Array, nocase: boolean): boolean {
+  const b = w.buf, i0 = at - w.base;
+  if (nocase) { for (let i = 0; i < pat.length; i++) if (foldByte(b[i0 + i]!) !== pat[i]) return false; }
+  else { for (let i = 0; i < pat.length; i++) if (b[i0 + i] !== pat[i]) return false; }
+  return true;
+}
+
+/** [lo, hi) where content k may lie, given the end of the previous content's match (-1: none). */
+function region(rule: Rule, k: number, prevEnd: number): [number, number] {
+  const c = rule.contents[k]!;
+  if ((c.distance !== undefined || c.within !== undefined) && prevEnd >= 0) {
+    const lo = prevEnd + (c.distance ?? 0);
+    return [Math.max(0, lo), c.within !== undefined ? lo + c.within : Infinity];
+  }
+  const lo = c.offset ?? 0;
+  return [lo, c.depth !== undefined ? lo + c.depth : Infinity];
+}
+
+/**
+ * Verifies rule `cr` with its fast pattern matched at [fpEnd - len, fpEnd): the other contents are
+ * searched in `w` in rule order (backtracking over earlier choices, as Suricata does). Returns the
+ * verdict and, on Yes, the stream offset of the match's first byte (the earliest content matched).
+ * NeedMore: no match yet, but a region runs past the available data.
+ */
+export function verify(cr: CompiledRule, fpEnd: number, w: Window): { verdict: Verdict; start: number } {
+  const rule = cr.rule, cs = rule.contents;
+  const end = w.base + w.buf.length;
+  let more = false;
+  const rec = (k: number, prevEnd: number, start: number): number => {
+    if (k === cs.length) return start;
+    const c = cs[k]!, pat = cr.folded[k]!, len = pat.length;
+    const [lo, hi] = region(rule, k, prevEnd);
+    if (k === cr.fp) {
+      const s = fpEnd - len;
+      if (s < lo || fpEnd > hi) return -1;
+      return rec(k + 1, fpEnd, Math.min(start, s));
+    }
+    const from = Math.max(lo, w.base), to = Math.min(hi, end);
+    if (c.negated) {
+      for (let s = from; s + len <= to; s++) if (eq(w, s, pat, c.nocase)) return -1;
+      if (hi !== Infinity && hi > end && !w.final) { more = true; return -1; }
+      return rec(k + 1, prevEnd, start);
+    }
+    if (hi > end && !w.final) more = true;
+    for (let s = from; s + len <= to; s++) {
+      if (!eq(w, s, pat, c.nocase)) continue;
+      const r = rec(k + 1, s + len, Math.min(start, s));
+      if (r >= 0) return r;
+    }
+    return -1;
+  };
+  const start = rec(0, -1, Infinity);
+  if (start >= 0) return { verdict: Verdict.Yes, start };
+  return { verdict: more ? Verdict.NeedMore : Verdict.No, start: -1 };
+}

@@ -1,0 +1,116 @@
+// detect/scanner.ts: one scan job, browser-safe: an engine (reassembly + inspection mode), a stream
+// dispatcher, the detector and its prefilter, wired together. The caller feeds capture bytes
+// (scanner.engine.feed / inputSpace+commit, or node.ts feedFile) and receives alerts, anomalies, drops
+// and connection records through callbacks. `streamsift scan` and the browser viewer both use it.
+// Entry:     createScanner(wasm, options): Promise<Scanner>
+
+import { Engine, type Connection, type Direction, type EngineCallbacks, type ConnectionRecord } from "../core/engine.js";
+import { validateConfig } from "../config/validate.js";
+import type { EngineConfig } from "../config/schema.js";
+import { StreamDispatcher } from "../stream/api.js";
+import type { Prefilter, PrefilterEngine } from "../prefilter/prefilter.js";
+import { corePrefilterEngine } from "../prefilter/core.js";
+import { Detector, type Alert, type DetectorHost } from "./detector.js";
+import type { RuleSet } from "./ruleset.js";
+
+/** A packet verdict in inline mode (only drops are reported; every other packet is accepted). */
+export interface Drop {
+  frame: number;
+  ts: number;
+  conn: Connection;
+  dir: Direction;
+  /** "rule": this packet completed a drop rule's match; "flow": a later packet of a dropped connection. */
+  reason: "rule" | "flow";
+  sid?: number;
+}
+
+export interface ScanCallbacks {
+  onAlert?(a: Alert): void;
+  /** An anomaly event, at the packet that raised it. */
+  onAnomaly?(conn: Connection, dir: Direction, name: string, ts: number, frame: number): void;
+  onDrop?(d: Drop): void;
+  onConnection?(rec: ConnectionRecord): void;
+  onNotice?(message: string, code: string): void;
+}
+
+export interface ScanOptions extends ScanCallbacks {
+  config: EngineConfig;
+  ruleset: RuleSet;
+  /** "core" (default): the core's matcher in the engine's own instance, scanning delivered bytes in
+   *  place; or any other engine behind the Prefilter interface. */
+  prefilter?: PrefilterEngine | "core";
+  /** Snort's -z est: alert only on connections whose handshake was seen. */
+  establishedOnly?: boolean;
+  verifyWindow?: number;
+  /** More engine callbacks (e.g. per-connection hashes for flow records), called before detection. */
+  extra?: EngineCallbacks;
+}
+
+export interface Scanner {
+  readonly engine: Engine;
+  readonly prefilter: Prefilter;
+  readonly detector: Detector;
+  /** Streams opened at once, at most (prefilter state high-water). */
+  readonly peakStreams: () => number;
+}
+
+/** Calls each callback set in turn (the engine takes one function per callback). */
+export function mergeCallbacks(...sets: EngineCallbacks[]): EngineCallbacks {
+  const out: EngineCallbacks = {};
+  for (const key of ["onData", "onGap", "onEvent", "onConnection", "onNotice", "onDropped"] as const) {
+    const fns = sets.map((s) => s[key]).filter((f): f is NonNullable<typeof f> => !!f) as Array<(...a: unknown[]) => void>;
+    if (fns.length === 1) (out as Record<string, unknown>)[key] = fns[0];
+    else if (fns.length > 1) (out as Record<string, unknown>)[key] = (...a: unknown[]) => { for (const f of fns) f(...a); };
+  }
+  return out;
+}
+
+export async function createScanner(wasm: WebAssembly.Module | BufferSource, o: ScanOptions): Promise<Scanner> {
+  const resolved = validateConfig(o.config);
+  const inline = resolved.inspection.mode === "inline";
+  let engine: Engine | undefined;
+  let prefilter: Prefilter | undefined;
+  const host: DetectorHost = {
+    packetTs: () => engine!.packetTs(),
+    packetFrame: () => engine!.packetFrame(),
+    dropConnection: (c) => engine!.dropConnection(c),
+    connectionState: (c) => engine!.connectionState(c),
+  };
+  let open = 0, peak = 0;
+  const detector = new Detector({
+    ruleset: o.ruleset, prefilter: () => counted(prefilter!, (d) => { open += d; if (open > peak) peak = open; }), host, inline,
+    establishedOnly: o.establishedOnly, verifyWindow: o.verifyWindow,
+    onAlert: (a) => {
+      o.onAlert?.(a);
+      if (a.dropped) o.onDrop?.({ frame: a.frame, ts: a.ts, conn: a.conn, dir: a.dir, reason: "rule", sid: a.rule.sid });
+    },
+  });
+  const dispatcher = new StreamDispatcher().register(detector);
+  const own: EngineCallbacks = {
+    ...dispatcher.callbacks(),
+    ...(o.onAnomaly ? { onEvent: (c: Connection, d: Direction, name: string) => o.onAnomaly!(c, d, name, engine!.packetTs(), engine!.packetFrame()) } : {}),
+    onDropped: (c, d, frame) => o.onDrop?.({ frame, ts: engine!.packetTs(), conn: c, dir: d, reason: "flow" }),
+  };
+  const user: EngineCallbacks = {
+    ...(o.onConnection ? { onConnection: o.onConnection } : {}),
+    ...(o.onNotice ? { onNotice: o.onNotice } : {}),
+  };
+  engine = await Engine.create(wasm, resolved, mergeCallbacks(o.extra ?? {}, own, user));
+  const pe = !o.prefilter || o.prefilter === "core" ? corePrefilterEngine(engine.instance) : o.prefilter;
+  prefilter = pe.compile(o.ruleset.patterns);
+  return { engine, prefilter, detector, peakStreams: () => peak };
+}
+
+/** The prefilter with open/close counted (for the stream-state high-water in the stats record). */
+function counted(p: Prefilter, delta: (d: number) => void): Prefilter {
+  return {
+    engine: p.engine, patternCount: p.patternCount, dbBytes: p.dbBytes, streamBytes: p.streamBytes, maxLength: p.maxLength,
+    scanBlock: (d, s) => p.scanBlock(d, s), free: () => p.free(),
+    open: () => {
+      const s = p.open();
+      delta(1);
+      let closed = false;
+      return { scan: (d, k) => s.scan(d, k), reset: () => s.reset(), close: () => { if (!closed) { closed = true; delta(-1); s.close(); } } };
+    },
+  };
+}

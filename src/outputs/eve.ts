@@ -1,0 +1,64 @@
+// outputs/eve.ts: Suricata EVE JSON records of `streamsift scan`: alert, anomaly, drop (inline verdicts)
+// and the final stats record. Flow records come from outputs/flow-json.ts (the same as reassemble
+// --json). Endpoints are always src = client, dest = server, as in `reassemble --json`; `direction`
+// says which way the matched bytes went. Browser-safe.
+
+import type { Connection, Direction } from "../core/engine.js";
+import type { Alert } from "../detect/detector.js";
+import type { Drop } from "../detect/scanner.js";
+
+/** Suricata's timestamp format: 2016-01-01T12:00:00.123456+0000 (UTC). */
+export function isoTimestamp(us: number): string {
+  const sec = Math.floor(us / 1e6);
+  const micro = String(Math.round(us - sec * 1e6)).padStart(6, "0");
+  return `${new Date(sec * 1000).toISOString().slice(0, 19)}.${micro}+0000`;
+}
+
+function endpoints(conn: Connection): Record<string, unknown> {
+  return { flow_id: conn.id, src_ip: conn.srcIp, src_port: conn.srcPort, dest_ip: conn.destIp, dest_port: conn.destPort, proto: "TCP" };
+}
+
+/** Variant information for --policy all (outputs/policy-all.ts). */
+export interface PolicyInfo { policies: string[]; policyDependent: boolean }
+
+export function alertJson(a: Alert, policy?: PolicyInfo): Record<string, unknown> {
+  const r = a.rule;
+  return {
+    timestamp: isoTimestamp(a.ts),
+    event_type: "alert",
+    ...endpoints(a.conn),
+    direction: a.dir,
+    stream_offset: a.streamOffset,
+    frame: a.frame,
+    alert: {
+      action: a.dropped ? "blocked" : "allowed",
+      gid: r.gid, signature_id: r.sid, rev: r.rev, signature: r.msg,
+      ...(policy ? { policy_dependent: policy.policyDependent, policies: policy.policies } : {}),
+    },
+  };
+}
+
+export function anomalyJson(conn: Connection, dir: Direction, name: string, ts: number, frame: number): Record<string, unknown> {
+  return {
+    timestamp: isoTimestamp(ts),
+    event_type: "anomaly",
+    ...endpoints(conn),
+    direction: dir,
+    frame,
+    anomaly: { type: name.slice(0, name.indexOf(".")), event: name },
+  };
+}
+
+/** One inline verdict that is not "accept" (--verdicts FILE; every other packet was accepted). */
+export function dropJson(d: Drop): Record<string, unknown> {
+  return {
+    timestamp: isoTimestamp(d.ts),
+    event_type: "drop",
+    frame: d.frame,
+    verdict: "drop",
+    reason: d.reason,
+    ...(d.sid !== undefined ? { signature_id: d.sid } : {}),
+    ...endpoints(d.conn),
+    direction: d.dir,
+  };
+}
