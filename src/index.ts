@@ -23,3 +23,16 @@ export async function createEngine(wasm: WebAssembly.Module | BufferSource, conf
                                    callbacks: EngineCallbacks = {}): Promise<Engine> {
   return Engine.create(wasm, validateConfig(config), callbacks);
 }
+
+// ---- detection (issue 3) -------------------------------------------------------------------------
+export { StreamDispatcher, type StreamModule, type StreamContext, type StreamSelect } from "./stream/api.js";
+export { StreamIterators, type StreamChunk, type ConnectionStreams } from "./stream/iterate.js";
+export { parseRules, type Rule, type RuleError, type ParseResult } from "./rules/parse.js";
+export { compileRuleSet, type RuleSet, type CompiledRule } from "./detect/ruleset.js";
+export { Detector, type Alert, type DetectorOptions } from "./detect/detector.js";
+export { createScanner, mergeCallbacks, type Scanner, type ScanOptions, type Drop } from "./detect/scanner.js";
+export { policyVariants, POLICY_CLASSES, type PolicyAllResult } from "./detect/policy-all.js";
+export type { Prefilter, PrefilterEngine, PrefilterStream, PatternSpec, MatchSink } from "./prefilter/prefilter.js";
+export { corePrefilterEngine, createCorePrefilterEngine } from "./prefilter/core.js";
+export { naivePrefilterEngine } from "./prefilter/naive.js";
+export { alertJson, anomalyJson, dropJson, isoTimestamp } from "./outputs/eve.js";

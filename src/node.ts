@@ -6,6 +6,8 @@ import { Engine, type EngineCallbacks } from "./core/engine.js";
 import { validateConfig } from "./config/validate.js";
 import type { EngineConfig } from "./config/schema.js";
 import { EngineError } from "./core/errors.js";
+import { StreamDispatcher, type StreamSelect } from "./stream/api.js";
+import { StreamIterators, type ConnectionStreams } from "./stream/iterate.js";
 
 export * from "./index.js";
 
@@ -34,6 +36,15 @@ export interface FeedProgress { bytes: number; total: number | undefined }
  * everything decoded before the error is delivered and reported before the error is rethrown).
  */
 export function feedFile(engine: Engine, path: string, onProgress?: (p: FeedProgress) => void): void {
+  for (const _ of feedSteps(engine, path, onProgress)) { /* one input chunk per step */ }
+}
+
+/** feedFile that yields to the event loop after every input chunk (async consumers run meanwhile). */
+export async function feedFileAsync(engine: Engine, path: string, onProgress?: (p: FeedProgress) => void): Promise<void> {
+  for (const _ of feedSteps(engine, path, onProgress)) await new Promise<void>((r) => setImmediate(r));
+}
+
+function* feedSteps(engine: Engine, path: string, onProgress?: (p: FeedProgress) => void): Generator<void> {
   let fd: number;
   try { fd = path === "-" ? 0 : openSync(path, "r"); } catch (e) {
     throw new EngineError("ERR_IO", `cannot open ${path}: ${(e as Error).message}`);
@@ -55,9 +66,24 @@ export function feedFile(engine: Engine, path: string, onProgress?: (p: FeedProg
       engine.commit(n, n === 0);
       if (onProgress) onProgress({ bytes, total });
       if (n === 0) break;
+      yield;
     }
   } catch (e) { failure = e; }
   finally { if (fd !== 0) closeSync(fd); }
   try { engine.finish(); } catch (e) { failure ??= e; }
   if (failure) throw failure;
+}
+
+/**
+ * The async-iterator form of the stream API over a capture file:
+ *   for await (const c of streamConnections("x.pcap")) for await (const chunk of c.toServer) ...
+ * Chunks are copies; connections whose streams are not read are buffered (see stream/iterate.ts).
+ */
+export async function* streamConnections(path: string, config: EngineConfig = {}, select?: StreamSelect): AsyncGenerator<ConnectionStreams> {
+  const it = new StreamIterators(select);
+  const engine = await createNodeEngine(config, new StreamDispatcher().register(it).callbacks());
+  const pump = feedFileAsync(engine, path).then(() => it.close(), (e: unknown) => { it.close(e); throw e; });
+  pump.catch(() => {});
+  for await (const c of it.connections()) yield c;
+  await pump;
 }

@@ -29,5 +29,6 @@ export const enum Cfg {
   ChunkToClient = 25,  // IDS: the same for to-client data (toclient-chunk-size); 0 = deliver on every ACK
   ChunkRange = 26,     // IDS: each chunk size is drawn from size * (1 +- range/100) (randomize-chunk-range); 0 = fixed
   Seed = 27,           // seed of the chunk-size draws (replayable runs)
-  Count = 28,
+  PostRstDiscard = 28, // 1: payload after an honoured RST is not reassembled (the receiver discarded it)
+  Count = 29,
 }

@@ -44,6 +44,7 @@ let chunkToServer: u64 = 0;
 let chunkToClient: u64 = 0;
 let chunkRange: u64 = 0;
 let chunkSeed: u32 = 0;
+let postRstDiscard = false;
 const ACK_AHEAD_MAX: i64 = 1 << 30; // an ACK further than this beyond the data seen is invalid
 
 let eventsOn = true;
@@ -58,6 +59,7 @@ export function sessionInit(): void {
   chunkToClient = <u64>cfgGet(Cfg.ChunkToClient);
   chunkRange = <u64>cfgGet(Cfg.ChunkRange);
   chunkSeed = <u32>cfgGet(Cfg.Seed);
+  postRstDiscard = cfgGet(Cfg.PostRstDiscard) != 0;
 }
 
 /** Raise anomaly `ev` on flow f (once per flow in the record; every time to the host and counters). */
@@ -156,13 +158,16 @@ export function tcpHandleSegment(): void {
   }
 
   // G5: RST: honoured only when its sequence number is acceptable for the receiver's policy. An
-  //     honoured RST closes the connection; what either side sends afterwards is still reassembled
-  //     (Suricata processes post-RST packets in the pre-RST state, because RSTs get injected and
-  //     lost), and more data from the RST's sender raises stream.suspected_rst_inject.
+  //     honoured RST closes the connection. Payload either side sends afterwards raises
+  //     stream.suspected_rst_inject and is, by default, still reassembled (Suricata processes post-RST
+  //     packets in the pre-RST state, because RSTs get injected and lost; tshark and tcpflow show the
+  //     bytes too). With Cfg.PostRstDiscard (scan's default) it is not: the receiver discarded it.
+  let afterRst = false;
   if (rst) {
     if (!handleRst(f, dir, e, peer)) return;
-  } else if (state(f) == TcpState.Closed && pktPayloadLen > 0 && (flags16(e) & EPF_RST) != 0) {
+  } else if (state(f) == TcpState.Closed && pktPayloadLen > 0 && ((flags16(e) | flags16(peer)) & EPF_RST) != 0) {
     raise(f, dir, Ev.SuspectedRstInject);
+    afterRst = postRstDiscard;
   }
 
   // G6: SYN and SYN-ACK set the initial sequence numbers (and may carry data: TFO)
@@ -182,7 +187,7 @@ export function tcpHandleSegment(): void {
   if (ack) handleAck(f, dir, peer);
 
   // G10: payload (SYN payload was handled in G6)
-  if (pktPayloadLen > 0 && !syn) handleData(f, dir, e, peer, pktSeq);
+  if (pktPayloadLen > 0 && !syn && !afterRst) handleData(f, dir, e, peer, pktSeq);
 
   // G11: FIN
   if (fin) handleFin(f, dir, e);

@@ -46,4 +46,5 @@ export function cfgDefaults(): void {
   cfgSet(Cfg.ChunkToClient, 0);
   cfgSet(Cfg.ChunkRange, 0);
   cfgSet(Cfg.Seed, 0);
+  cfgSet(Cfg.PostRstDiscard, 0);
 }

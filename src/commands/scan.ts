@@ -33,6 +33,8 @@ Reassembles every TCP connection and matches the rules against what each receive
   --seed N               seed of the chunk-size draws (default 0): a run replays exactly
   --established-only     alert only on connections whose handshake was seen (Snort -z est)
   --verify-window N      bytes kept per direction to verify rule contents (default 65536)
+  --post-rst MODE        payload after an honoured RST: discard (default: the receiver dropped it)
+                         | reassemble (inspect it anyway, as Suricata does)
 ${ENGINE_USAGE}  --json                 EVE JSON lines on stdout: alert, anomaly, flow, drop, stats
   --eve FILE             the same lines into FILE (stdout keeps the readable summary)
   --no-flows             leave flow records out of the EVE output
@@ -51,7 +53,7 @@ export async function scanMain(argv: string[]): Promise<number> {
         inline: { type: "boolean" }, verdicts: { type: "string" },
         "chunk-size": { type: "string" }, "toserver-chunk-size": { type: "string" }, "toclient-chunk-size": { type: "string" },
         "randomize-chunk-range": { type: "string" }, seed: { type: "string" },
-        "established-only": { type: "boolean" }, "verify-window": { type: "string" },
+        "established-only": { type: "boolean" }, "post-rst": { type: "string" }, "verify-window": { type: "string" },
         json: { type: "boolean" }, eve: { type: "string" }, "no-flows": { type: "boolean" },
         quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" },
       },
@@ -77,6 +79,7 @@ export async function scanMain(argv: string[]): Promise<number> {
     randomizeChunkRange: numberArg("randomize-chunk-range", o["randomize-chunk-range"]) ?? config.inspection?.randomizeChunkRange ?? 10,
     seed: numberArg("seed", o.seed) ?? config.inspection?.seed ?? 0,
   };
+  config.postRst = (o["post-rst"] ?? config.postRst ?? "discard") as EngineConfig["postRst"];
   if (inspection.mode === "inline") { inspection.toserverChunkSize = 0; inspection.toclientChunkSize = 0; }
   config.inspection = inspection;
 

@@ -51,6 +51,9 @@ export interface EngineConfig {
    *  `seed`. A chunk is flushed early at a gap, the FIN, the depth and the end of input.
    *  mode "inline": in-order data is delivered as it arrives, before it is acknowledged (IPS). */
   inspection?: InspectionConfig;
+  /** Payload sent after an honoured RST: "reassemble" (default, as Suricata, tshark and tcpflow) or
+   *  "discard" (what the receiver does; `scan`'s default: no alert on bytes the target never took). */
+  postRst?: "reassemble" | "discard";
 }
 
 export interface InspectionConfig {
@@ -81,4 +84,5 @@ export interface ResolvedConfig {
   shard: { index: number; count: number };
   retainDelivered: boolean;
   inspection: Required<InspectionConfig>;
+  postRst: "reassemble" | "discard";
 }

@@ -9,7 +9,7 @@ import { parseIp } from "../io/packet-build.js";
 const KEYS = [
   "policy", "hostPolicies", "checksum", "midstream", "depth", "memcap", "maxFlows", "hashBuckets", "timeouts",
   "directions", "ports", "flushUnacked", "defrag", "events", "inputChunk", "shard", "retainDelivered",
-  "inspection",
+  "inspection", "postRst",
 ] as const;
 
 function fail(key: string, msg: string): never {
@@ -122,6 +122,8 @@ export function validateConfig(cfg: EngineConfig = {}): ResolvedConfig {
     inputChunk: num("inputChunk", cfg.inputChunk, 4 * 1024 * 1024, 65536, 1 << 28),
     shard: { index: shardIndex, count: shardCount },
     retainDelivered: bool("retainDelivered", cfg.retainDelivered, false),
+    postRst: cfg.postRst === undefined ? "reassemble" : (cfg.postRst === "reassemble" || cfg.postRst === "discard" ? cfg.postRst
+      : fail("postRst", `must be reassemble or discard, got ${JSON.stringify(cfg.postRst)}`)),
     inspection: {
       mode,
       toserverChunkSize: num("inspection.toserverChunkSize", ins.toserverChunkSize, 0, 0, 1 << 24),

@@ -164,6 +164,7 @@ export class Engine {
     set(Cfg.ChunkToClient, c.inspection.toclientChunkSize);
     set(Cfg.ChunkRange, c.inspection.randomizeChunkRange);
     set(Cfg.Seed, c.inspection.seed);
+    set(Cfg.PostRstDiscard, c.postRst === "discard" ? 1 : 0);
     this.refresh();
     const pt = k.policyTablePtr();
     c.hostPolicies.forEach((h, i) => {
