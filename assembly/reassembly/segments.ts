@@ -14,12 +14,13 @@
 // Overlaps (Suricata DoHandleData): the new bytes are staged in SCRATCH; for every stored record that
 // overlaps them and whose pairwise verdict (policy.ts) is "old wins", the stored bytes are copied over
 // the staged ones; then the staged bytes are written. So a new byte wins only if every stored record
-// covering it says "new wins". Bytes below delivOff are never changed (already delivered).
+// covering it says "new wins". Bytes below delivOff are never changed (already delivered), nor stored
+// bytes below the peer's ACK (the receiver has them; with IDS chunks delivery lags the ACK).
 // Limits:    segment pool or page pool empty -> INS_NOMEM, nothing stored, state unchanged.
 
 import {
   E_DELIV_OFF, E_GAP_BYTES, E_GAP_COUNT, E_MAX_END, E_NEXT_OFF, E_POLICY, E_SEG_HEAD, E_SEG_TAIL,
-  S_LEN, S_NEXT, S_PREV, S_START, ep, E_FLAGS, EPF_RETAIN_BAD, PAGE_SIZE,
+  S_LEN, S_NEXT, S_PREV, S_START, ep, E_FLAGS, EPF_RETAIN_BAD, PAGE_SIZE, E_ACK_OFF, EPF_ACK_SEEN,
 } from "../abi/layout";
 import { St } from "../abi/stats";
 import { POOL_SEG, poolAlloc, poolFree } from "../util/pool";
@@ -164,6 +165,7 @@ function findAfter(e: usize, off: u64): usize {
 // results of walkOverlaps (module state: one insert at a time)
 let wOverlaps = false, wDiff = false, wTwin = false;
 let wLowest: usize = 0; // the earliest record the backward walk visited (coverage starts there)
+let wFrozen: u64 = 0;   // stored bytes below this offset were acknowledged: they always stay
 
 /**
  * Visits every stored record that overlaps [off, end): those after `after` that start before `end`,
@@ -199,6 +201,10 @@ function visit(e: usize, s: usize, s0: u64, s1: u64, off: u64, src: usize, end: 
     if (s0 == off && s1 == end) wTwin = true;
   } else if (!newWins(policy, overlapClass(off, end, s0, s1))) {
     storeRead(e, a, scratch + <usize>(a - off), <u32>(b - a));
+  } else if (a < wFrozen) {
+    // acknowledged bytes are the receiver's already, whatever its policy: a re-send cannot change them
+    // (matters when delivery lags the ACK: IDS chunks)
+    storeRead(e, a, scratch + <usize>(a - off), <u32>(min<u64>(b, wFrozen) - a));
   }
 }
 
@@ -222,6 +228,7 @@ function insertOverlapping(e: usize, off: u64, src: usize, len: u32): u32 {
   let from = src;
   const diff = wDiff, twin = wTwin;
   if (diff) {
+    wFrozen = (load<u16>(e, E_FLAGS) & EPF_ACK_SEEN) != 0 ? load<u64>(e, E_ACK_OFF) : 0;
     memory.copy(scratch, src, len);
     walkOverlaps(e, off, src, end, after, true, policy);
     from = scratch;

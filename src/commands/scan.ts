@@ -95,7 +95,7 @@ export async function scanMain(argv: string[]): Promise<number> {
   for (const path of o.rules) {
     let text: string;
     try { text = readFileSync(path, "utf8"); } catch (e) { die(`--rules ${path}: ${(e as Error).message}`); }
-    const r = parseRules(text, path, { vars, sidBase: 1000000 + rules.length });
+    const r = parseRules(text, path, { vars, sidBase: 1000001 + rules.length });
     for (const err of r.errors) process.stderr.write(`streamsift: ${err.file}:${err.line}: ${err.reason}\n`);
     ruleErrors += r.errors.length;
     rules.push(...r.rules);

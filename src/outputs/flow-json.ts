@@ -44,7 +44,7 @@ export interface FlowExtra {
 
 export function flowOutputCallbacks(opts: FlowOutputOptions): EngineCallbacks {
   if (opts.outDir && !existsSync(opts.outDir)) mkdirSync(opts.outDir, { recursive: true });
-  const files = new Map<Connection, { toserver?: string; toclient?: string }>();
+  const files = new Map<number, { toserver?: string; toclient?: string }>();   // by connection id
   const openFile = (conn: Connection, dir: Direction): number => {
     const ds = state(conn)[dir];
     if (ds.fd === undefined) {
@@ -53,9 +53,9 @@ export function flowOutputCallbacks(opts: FlowOutputOptions): EngineCallbacks {
       let name = `${a}-${b}`;
       if (existsSync(join(opts.outDir!, name))) name = `${name}c${conn.id}`; // port reuse, like tcpflow's c1, c2
       ds.fd = openSync(join(opts.outDir!, name), "w");
-      const f = files.get(conn) ?? {};
+      const f = files.get(conn.id) ?? {};
       f[dir] = name;
-      files.set(conn, f);
+      files.set(conn.id, f);
     }
     return ds.fd;
   };
@@ -74,9 +74,9 @@ export function flowOutputCallbacks(opts: FlowOutputOptions): EngineCallbacks {
       opts.onRecord(rec, {
         toserver: { sha256: s.toserver.hash?.digest("hex") ?? EMPTY_SHA256, gaps: s.toserver.gaps },
         toclient: { sha256: s.toclient.hash?.digest("hex") ?? EMPTY_SHA256, gaps: s.toclient.gaps },
-        files: files.get(rec) ?? {},
+        files: files.get(rec.id) ?? {},
       });
-      files.delete(rec);
+      files.delete(rec.id);
     },
   };
 }

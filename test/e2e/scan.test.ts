@@ -1,0 +1,187 @@
+// `streamsift scan` end to end (issue 3): alerts on corpus captures equal a plain search of the streams
+// `reassemble --out` writes (whatever the chunking, the seed or the inspection mode), bad rules give
+// errors naming file and line, --policy all shows what each target sees, --inline writes verdicts.
+
+import { describe, expect, test } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { CORPUS, HAVE_CORPUS } from "../support/corpus.js";
+import { TcpConversation } from "../support/packets.js";
+
+const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
+const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
+const tmp = () => mkdtempSync(join(tmpdir(), "ss-scan-"));
+const lines = (out: string) => out.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Record<string, any>);
+const hex = (b: Uint8Array) => `|${Buffer.from(b).toString("hex").replace(/(..)/g, "$1 ").trim()}|`;
+
+/** Deterministic pseudo-random numbers (the test must be replayable). */
+function rng(seed: number) { let s = seed >>> 0; return () => { s = (Math.imul(s, 1664525) + 1013904223) >>> 0; return s / 4294967296; }; }
+
+interface Dir { flow: number; dir: string; data: Buffer; gaps: Array<[number, number]> }
+
+/** Each direction's bytes and gaps, from reassemble --json --out. */
+function streams(file: string): Dir[] {
+  const out = tmp();
+  const r = cli("reassemble", file, "--json", "--out", out);
+  expect(r.status, r.stderr).toBe(0);
+  const dirs: Dir[] = [];
+  for (const rec of lines(r.stdout)) {
+    for (const dir of ["toserver", "toclient"]) {
+      const d = rec[dir];
+      if (!d.file) continue;
+      dirs.push({ flow: rec.flow_id, dir, data: readFileSync(join(out, d.file)), gaps: d.gaps });
+    }
+  }
+  return dirs;
+}
+
+/** Contiguous pieces of a direction: [stream offset, bytes] (gaps split the stream). */
+function pieces(d: Dir): Array<[number, Buffer]> {
+  const out: Array<[number, Buffer]> = [];
+  let streamAt = 0, fileAt = 0;
+  for (const [off, len] of d.gaps) {
+    if (off > streamAt) { out.push([streamAt, d.data.subarray(fileAt, fileAt + off - streamAt)]); fileAt += off - streamAt; }
+    streamAt = off + len;
+  }
+  out.push([streamAt, d.data.subarray(fileAt)]);
+  return out;
+}
+
+const FILES = ["http-espn-25conns.pcapng", "smtp.pcap", "gap-http-multi-drops.pcap", "retrans-real.pcapng",
+  "seq-wrap-reorder-synthetic.pcap", "overlap-synthetic-11conns.pcap", "sll2-http-gro-large.pcap", "ipv4-and-ipv6-http.pcapng"];
+
+describe.skipIf(!HAVE_CORPUS)("scan on the corpus equals a plain search of the reassembled streams", () => {
+  test.each(FILES)("%s", (name) => {
+    const file = join(CORPUS, "pcaps", name);
+    const dirs = streams(file);
+    // literals drawn from the streams (so they match), plus a few that occur nowhere
+    const next = rng(name.length * 7919);
+    const pats: Buffer[] = [];
+    const withData = dirs.filter((d) => d.data.length >= 16);
+    for (let i = 0; i < 40 && withData.length; i++) {
+      const d = withData[Math.floor(next() * withData.length)]!;
+      const len = 3 + Math.floor(next() * 10);
+      const at = Math.floor(next() * (d.data.length - len));
+      pats.push(Buffer.from(d.data.subarray(at, at + len)));
+    }
+    pats.push(Buffer.from("streamsift-nowhere-1"), Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0x11]));
+    // keep the output readable: drop literals that occur thousands of times (runs of zeros in binary data)
+    const count = (p: Buffer) => dirs.reduce((n, d) => { let k = 0; for (let at = d.data.indexOf(p); at >= 0 && k <= 2000; at = d.data.indexOf(p, at + 1)) k++; return n + k; }, 0);
+    for (let i = pats.length - 1; i >= 0; i--) if (count(pats[i]!) > 2000) pats.splice(i, 1);
+    const rulesFile = join(tmp(), "lits.txt");
+    writeFileSync(rulesFile, pats.map((p) => hex(p)).join("\n") + "\n");
+    // expected: every occurrence of every literal inside one contiguous piece
+    const want = new Set<string>();
+    for (const d of dirs) for (const [base, buf] of pieces(d)) pats.forEach((p, i) => {
+      for (let at = buf.indexOf(p); at >= 0; at = buf.indexOf(p, at + 1)) want.add(`${d.flow} ${d.dir} ${base + at} ${1000000 + i + 1}`);
+    });
+    expect(want.size).toBeGreaterThan(0);
+    for (const extra of [[], ["--seed", "7", "--chunk-size", "100", "--randomize-chunk-range", "50"], ["--chunk-size", "1"], ["--inline"]]) {
+      const r = cli("scan", file, "--rules", rulesFile, "--json", "--post-rst", "reassemble", ...extra);
+      expect(r.status, `${r.stderr} ${r.signal} ${r.error} ${extra.join(" ")} ${rulesFile}`).toBe(0);
+      const got = new Set(lines(r.stdout).filter((l) => l.event_type === "alert")
+        .map((l) => `${l.flow_id} ${l.direction} ${l.stream_offset} ${l.alert.signature_id}`));
+      expect([...got].sort(), extra.join(" ")).toEqual([...want].sort());
+      const stats = lines(r.stdout).find((l) => l.event_type === "stats")!;
+      expect(stats.stats.alerts).toBe(want.size);
+    }
+  });
+});
+
+describe("rules errors", () => {
+  const pcap = () => {
+    const c = new TcpConversation({ client: "10.0.0.1:1234", server: "10.0.0.2:80" });
+    c.handshake().clientSend("GET /evil HTTP/1.0\r\n\r\n").serverAck().clientFin().serverFin().clientAck();
+    const f = join(tmp(), "c.pcap"); writeFileSync(f, c.pcap()); return f;
+  };
+  test("bad rules are reported with file and line; the others still run", () => {
+    const f = join(tmp(), "mixed.rules");
+    writeFileSync(f, [
+      `alert tcp any any -> any any (msg:"good"; content:"evil"; sid:1;)`,
+      `alert tcp any any -> any any (msg:"no content"; sid:2;)`,
+      `alert tcp any any -> any any (msg:"bad hex"; content:"|4g|"; sid:3;)`,
+      `alert tcp any any -> any any (msg:"unknown option"; content:"x"; frobnicate; sid:4;)`,
+    ].join("\n"));
+    const r = cli("scan", pcap(), "--rules", f, "--json");
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(new RegExp(`${f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:2: .*content`));
+    expect(r.stderr).toMatch(/:3: .*hex/);
+    expect(r.stderr).toMatch(/:4: .*frobnicate/);
+    const ev = lines(r.stdout);
+    expect(ev.filter((l) => l.event_type === "alert").map((l) => l.alert.signature_id)).toEqual([1]);
+    expect(ev.find((l) => l.event_type === "stats")!.stats.rule_errors).toBe(3);
+  });
+  test("no usable rule, no --rules, a missing file, a bad option: clear errors, exit 2", () => {
+    const f = join(tmp(), "bad.rules");
+    writeFileSync(f, `alert tcp any any -> any any (msg:"x"; sid:1;)\n`);
+    expect(cli("scan", pcap(), "--rules", f)).toMatchObject({ status: 2, stderr: expect.stringMatching(/no rule could be loaded/) });
+    expect(cli("scan", pcap())).toMatchObject({ status: 2, stderr: expect.stringMatching(/needs --rules/) });
+    expect(cli("scan", pcap(), "--rules", "/nonexistent.rules")).toMatchObject({ status: 2, stderr: expect.stringMatching(/nonexistent.rules/) });
+    expect(cli("scan", pcap(), "--rules", f, "--chunk-size", "-3")).toMatchObject({ status: 2, stderr: expect.stringMatching(/--chunk-size/) });
+    expect(cli("scan", pcap(), "--rules", f, "--verdicts", "x")).toMatchObject({ status: 2, stderr: expect.stringMatching(/--inline/) });
+  });
+  test("a file that is not a capture: exit 1 with the reason", () => {
+    const rules = join(tmp(), "r.rules"); writeFileSync(rules, "evil\n");
+    const notPcap = join(tmp(), "x.txt"); writeFileSync(notPcap, "hello, this is text and not a capture\n");
+    const r = cli("scan", notPcap, "--rules", rules);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/not a pcap or pcapng/);
+  });
+});
+
+describe.skipIf(!HAVE_CORPUS)("--policy all", () => {
+  test("overlap-exact-first-vs-last: two behaviours, each policy's alert marked with its policies", () => {
+    const rules = join(tmp(), "r.rules");
+    writeFileSync(rules, `alert tcp any any -> any any (msg:"evil"; content:"EVIL"; sid:1;)\nalert tcp any any -> any any (msg:"good"; content:"GOOD"; sid:2;)\n`);
+    const r = cli("scan", join(CORPUS, "pcaps", "overlap-exact-first-vs-last.pcap"), "--rules", rules, "--policy", "all", "--json");
+    expect(r.status, r.stderr).toBe(0);
+    const ev = lines(r.stdout);
+    const v = ev.filter((l) => l.event_type === "policy_variants");
+    expect(v).toHaveLength(1);
+    expect(v[0]!.differing_ranges).toEqual([[0, 4]]);
+    const byText = Object.fromEntries(v[0]!.variants.map((x: any) => [x.ranges[0].payload_printable, x.policies.sort()]));
+    expect(byText).toEqual({
+      GOOD: ["bsd", "first", "hpux10", "irix", "linux", "macos", "vista", "windows"],
+      EVIL: ["hpux11", "last", "old-linux", "solaris"],
+    });
+    const alerts = ev.filter((l) => l.event_type === "alert");
+    expect(alerts.map((a) => [a.alert.signature_id, a.alert.policy_dependent, [...a.alert.policies].sort()]).sort()).toEqual([
+      [1, true, byText.EVIL], [2, true, byText.GOOD],
+    ]);
+  });
+  test("a capture without conflicting overlaps: no second pass, no policy fields", () => {
+    const rules = join(tmp(), "r.rules"); writeFileSync(rules, "HTTP\n");
+    const r = cli("scan", join(CORPUS, "pcaps", "http-wikipedia.pcap"), "--rules", rules, "--policy", "all", "--json");
+    expect(r.status, r.stderr).toBe(0);
+    const ev = lines(r.stdout);
+    expect(ev.some((l) => l.event_type === "policy_variants")).toBe(false);
+    expect(ev.filter((l) => l.event_type === "alert").every((a) => a.alert.policies === undefined)).toBe(true);
+    expect(ev.find((l) => l.event_type === "stats")!.stats.policy_all.conflicting_connections).toBe(0);
+  });
+});
+
+describe("--inline --verdicts", () => {
+  test("the verdict file names the frame that completed the match; that frame carries the pattern's end", async () => {
+    const c = new TcpConversation({ client: "10.0.0.1:1234", server: "10.0.0.2:80" });
+    c.handshake().clientSend("GET /?q=ATTA").serverAck().clientSend("CK HTTP/1.0\r\n\r\n").serverAck().clientSend("more").serverAck();
+    const dir = tmp();
+    const pcap = join(dir, "c.pcap"); writeFileSync(pcap, c.pcap());
+    const rules = join(dir, "r.rules"); writeFileSync(rules, `drop tcp any any -> any 80 (msg:"attack"; content:"ATTACK"; sid:9;)\n`);
+    const verdicts = join(dir, "v.jsonl");
+    const r = cli("scan", pcap, "--rules", rules, "--inline", "--verdicts", verdicts);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\[Drop\] \[1:9:0\] attack/);
+    expect(r.stdout).toMatch(/drops=4/);
+    const v = lines(readFileSync(verdicts, "utf8"));
+    expect(v.map((x) => [x.frame, x.reason])).toEqual([[6, "rule"], [7, "flow"], [8, "flow"], [9, "flow"]]);
+    // independent check with pcap-parser: frame 6's TCP payload holds the last bytes of the match
+    const { default: pcapParser } = await import("pcap-parser" as string) as { default: { parse(file: string): NodeJS.EventEmitter } };
+    const frames: Buffer[] = [];
+    await new Promise<void>((ok) => { const p = pcapParser.parse(pcap); p.on("packet", (pk: { data: Buffer }) => frames.push(pk.data)); p.on("end", ok); });
+    const payload = frames[5]!.subarray(14 + 20 + 20).toString("latin1");
+    expect(payload.startsWith("CK")).toBe(true);
+    expect(existsSync(verdicts)).toBe(true);
+  });
+});
