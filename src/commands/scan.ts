@@ -229,5 +229,10 @@ function printAlerts(alerts: Alert[], variants: PolicyAllResult | undefined): vo
     return `${isoTimestamp(a.ts)}  [${a.dropped ? "Drop" : "**"}] [${r.gid}:${r.sid}:${r.rev}] ${r.msg} [**] {TCP} ${from} -> ${to} ` +
       `flow=${a.conn.id} offset=${a.streamOffset}${p ? ` policy-dependent: ${p.join(",")}` : ""}`;
   });
+  for (const d of variants?.directions ?? []) {
+    const show = (b: Uint8Array) => JSON.stringify(Array.from(b.subarray(0, 64), (c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".")).join(""));
+    lines.push(`policy variants: flow=${d.connId} ${d.dir}, bytes ${d.differing.map(([a, b]) => `[${a},${b})`).join(" ")} differ:`);
+    for (const v of d.variants) lines.push(`  ${v.policies.join(",")}: ${v.ranges.map((r) => show(r.bytes)).join(" ")}`);
+  }
   if (lines.length) process.stdout.write(`${lines.join("\n")}\n`);
 }
