@@ -15,6 +15,9 @@ declare function onEvent(flow: u32, dir: i32, event: i32): void;
 @external("env", "onFlowEnd")
 declare function onFlowEnd(flow: u32, reason: i32): void;
 // @ts-ignore: decorator
+@external("env", "onMatch")
+declare function onMatch(flow: u32, dir: i32, pattern: u32, end: f64): void;
+// @ts-ignore: decorator
 @external("env", "onNotice")
 declare function onNotice(code: i32, a: u32, b: usize): void;
 
@@ -42,6 +45,10 @@ export function hostEventsEnable(callbacks: bool): void { eventsOn = callbacks; 
 // @ts-ignore: decorator
 @inline export function hostEvent(flow: usize, dir: i32, event: i32): void {
   if (eventsOn) onEvent(<u32>flow, dir, event);
+}
+// @ts-ignore: decorator
+@inline export function hostMatch(flow: usize, dir: i32, pattern: u32, end: f64): void {
+  onMatch(<u32>flow, dir, pattern, end);
 }
 // @ts-ignore: decorator
 @inline export function hostFlowEnd(flow: usize, reason: i32): void { onFlowEnd(<u32>flow, reason); }

@@ -8,6 +8,7 @@ import { Cfg } from "./abi/config";
 import { St } from "./abi/stats";
 import { FLOW_SIZE, EP_SIZE, F_EP, F_FLAGS, FF_DROPPED, SEG_SIZE, PAGE_SIZE, PAGE_HDR } from "./abi/layout";
 import { pktFrame, pktTs } from "./decode/packet";
+import { inspectAttach } from "./inspect/scan";
 import { cfgDefaults, cfgGet, cfgSet, statAdd, STATS } from "./util/cfg";
 import { arenaAlloc, arenaUsed } from "./util/arena";
 import {
@@ -126,6 +127,10 @@ export function flowDrop(flow: u32): void {
   const f = <usize>flow;
   store<u8>(f, load<u8>(f, F_FLAGS) | FF_DROPPED, F_FLAGS);
 }
+
+/** In-core inspection: scan every delivered run with the prefilter database `db` (from matchCompile;
+ *  0 detaches) and report matches with onMatch. */
+export function inspectAttachDb(db: usize): i32 { return inspectAttach(db); }
 
 // ---- accessors ----------------------------------------------------------------------------------
 export function statsPtr(): usize { return STATS; }

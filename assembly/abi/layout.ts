@@ -2,7 +2,7 @@
 // Every record lives in a pool (util/pool.ts); its id is its address. Each record type has ONE owner
 // module that writes it; the host only reads flow records, inside onFlowEnd / onData callbacks.
 //
-// Flow record (FLOW_SIZE = 248 bytes), owner flow/table.ts (key, chain) and tcp/session.ts (the rest):
+// Flow record (FLOW_SIZE = 264 bytes), owner flow/table.ts (key, chain) and tcp/session.ts (the rest):
 //   0 u32 hashNext     next record in the same hash bucket (0 = end)
 //   4 u32 connId       connection number, in creation order (1-based)
 //   8 u8  state        TcpState (tcp/state.ts)
@@ -13,9 +13,9 @@
 //  14 u16 serverPort   32 u8[16] serverAddr
 //  48 i64 firstTs (µs) 56 i64 lastTs (µs)
 //  64 u64 events       bit i set when event i (abi/events.ts) was raised on this connection
-//  72 Endpoint toServer (data sent by the client)    160 Endpoint toClient (data sent by the server)
+//  72 Endpoint toServer (data sent by the client)    168 Endpoint toClient (data sent by the server)
 //
-// Endpoint (EP_SIZE = 88 bytes), one per direction, named after the data it carries; owner tcp/session.ts
+// Endpoint (EP_SIZE = 96 bytes), one per direction, named after the data it carries; owner tcp/session.ts
 // (sequence fields) and reassembly/segments.ts (lists and offsets):
 //   0 u32 baseSeq     Seq of stream offset 0           4 u32 finSeq     Seq of the FIN (EPF_FIN)
 //   8 u16 flags       EPF_* below                     10 u8 wscale      11 u8 policy (Policy)
@@ -29,8 +29,9 @@
 //  64 u64 maxEnd      highest end of data (or FIN) seen
 //  72 u64 wireBytes   TCP payload bytes on the wire (retransmissions counted again)
 //  80 u64 gapBytes    bytes reported as gaps
+//  88 u32 matchStream the prefilter stream of this direction (inspect/scan.ts; 0 = none)   92 u32 (unused)
 
-export const FLOW_SIZE: u32 = 248;
+export const FLOW_SIZE: u32 = 264;
 export const F_HASH_NEXT: usize = 0;
 export const F_CONN_ID: usize = 4;
 export const F_STATE: usize = 8;
@@ -46,7 +47,7 @@ export const F_LAST_TS: usize = 56;
 export const F_EVENTS: usize = 64;
 export const F_EP: usize = 72;
 
-export const EP_SIZE: usize = 88;
+export const EP_SIZE: usize = 96;
 export const E_BASE_SEQ: usize = 0;
 export const E_FIN_SEQ: usize = 4;
 export const E_FLAGS: usize = 8;
@@ -65,6 +66,7 @@ export const E_ACK_OFF: usize = 56;
 export const E_MAX_END: usize = 64;
 export const E_WIRE_BYTES: usize = 72;
 export const E_GAP_BYTES: usize = 80;
+export const E_MATCH_STREAM: usize = 88;
 
 // flow flags
 export const FF_MIDSTREAM: u8 = 1;     // picked up without a handshake

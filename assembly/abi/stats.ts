@@ -30,5 +30,6 @@ export const enum St {
   HeldPackets = 26,       // packets held back while a host's checksum pattern was unknown
   IgnoredNoSession = 27,  // packets ignored: no connection and midstream pickup off
   OtherShard = 28,        // TCP packets left to another instance (Cfg.ShardCount > 1)
-  Count = 29,
+  MatchErrors = 29,       // in-core inspection: a prefilter stream could not be opened or results were dropped (inspect/)
+  Count = 30,
 }

@@ -30,6 +30,7 @@ import { storeWrite, storeRead, storePtr, storeRunLen, storeRelease, storeClear 
 import { overlapClass } from "./overlap";
 import { newWins } from "./policy";
 import { hostData, hostGap } from "../host";
+import { inspecting, inspectData, inspectGap } from "../inspect/scan";
 
 export const INS_OK: u32 = 0;
 export const INS_OVERLAP: u32 = 1;    // overlapped stored data
@@ -353,12 +354,14 @@ function deliverBytes(f: usize, dir: i32, e: usize, from: u64, to: u64): void {
   statAdd(dir == 0 ? St.Delivered0 : St.Delivered1, to - from);
   // the retained page is comparable again once a run of data covers it from its first byte
   if (retain && from <= ((to - 1) & ~(<u64>PAGE_SIZE - 1))) store<u16>(e, load<u16>(e, E_FLAGS) & ~EPF_RETAIN_BAD, E_FLAGS);
-  if (!deliverData) return;
+  const scan = inspecting();
+  if (!deliverData && !scan) return;
   let o = from;
   while (o < to) {
     const p = storePtr(e, o);
     const k = storeRunLen(o, to - o);
-    hostData(f, dir, p, k, o);
+    if (deliverData) hostData(f, dir, p, k, o);
+    if (scan) inspectData(f, dir, e, p, k, o);
     o += k;
   }
 }
@@ -370,6 +373,7 @@ export function deliverGap(f: usize, dir: i32, e: usize, from: u64, len: u64): v
   store<u32>(e, load<u32>(e, E_GAP_COUNT) + 1, E_GAP_COUNT);
   statAdd(St.GapBytes, len);
   statAdd(St.Gaps, 1);
+  if (inspecting()) inspectGap(e);
   if (deliverData) hostGap(f, dir, from, len);
 }
 

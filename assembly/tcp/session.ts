@@ -33,6 +33,7 @@ import { Policy } from "../reassembly/policy";
 import { TcpInput, TcpState, stateNext } from "./state";
 import { hostEvent, hostFlowEnd, hostNotice, END_CLOSED, END_REUSE, END_TIMEOUT, NOTICE_DROPPED } from "../host";
 import { policyFor, reassembleDir } from "./filter";
+import { inspectEnd } from "../inspect/scan";
 
 let midstream = true;
 let depth: u64 = 0;
@@ -516,7 +517,7 @@ function rstAcceptable(f: usize, e: usize, peer: usize): bool {
 export function sessionFinish(f: usize): void {
   for (let d = 0; d < 2; d++) {
     const e = ep(f, d);
-    if ((flags16(e) & EPF_NO_REASM) != 0) continue;
+    if ((flags16(e) & EPF_NO_REASM) != 0) { inspectEnd(e); continue; }
     const fo = finOffset(e);
     const maxEnd = load<u64>(e, E_MAX_END);
     let limit = maxEnd;
@@ -540,6 +541,7 @@ export function sessionFinish(f: usize): void {
       store<u64>(e, acked, E_DELIV_OFF);
     }
     segmentsClear(e);
+    inspectEnd(e);
   }
 }
 

@@ -132,7 +132,7 @@ export async function scanMain(argv: string[]): Promise<number> {
     verifyWindow: numberArg("verify-window", o["verify-window"]),
     extra: wantEve && !o["no-flows"] ? flows : { onConnection: flows.onConnection! },
     onAlert(a) {
-      if (held || !wantEve) alerts.push(a);
+      if (held || (!wantEve && !o.quiet)) alerts.push(a);
       if (!held && wantEve) eve(alertJson(a));
     },
     onAnomaly(conn, dir, name, ts, frame) {
@@ -181,7 +181,6 @@ export async function scanMain(argv: string[]): Promise<number> {
         memory: {
           engine_bytes: mem.engineBytes, pages_peak: mem.pagesPeak, wasm_memory_bytes: mem.wasmMemoryBytes,
           prefilter_db_bytes: scanner.prefilter.dbBytes, prefilter_stream_bytes: scanner.prefilter.streamBytes,
-          prefilter_streams_peak: scanner.peakStreams(),
         },
         ...(policyAll ? { policy_all: { conflicting_connections: conflicting.size, variant_directions: variants?.directions.length ?? 0 } } : {}),
         elapsed_s: elapsed,

@@ -65,6 +65,9 @@ export interface EngineCallbacks {
   onConnection?(record: ConnectionRecord): void;
   /** Something the user should know once (unsupported link type, checksum offload detected). */
   onNotice?(message: string, code: "linktype" | "offload"): void;
+  /** In-core inspection (attachMatcher): pattern `pattern` of the attached database matched, ending at
+   *  stream offset `end` of this direction. Comes after the onData of the bytes that completed it. */
+  onMatch?(conn: Connection, dir: Direction, pattern: number, end: number): void;
   /** Inline mode: a packet of a connection dropped with dropConnection() arrived; it is not processed. */
   onDropped?(conn: Connection, dir: Direction, frame: number): void;
 }
@@ -123,6 +126,7 @@ export class Engine {
         onEvent: (flow: number, dir: number, ev: number) => self!.hEvent(flow, dir, ev),
         onFlowEnd: (flow: number, reason: number) => self!.hFlowEnd(flow, reason),
         onNotice: (code: number, a: number, b: number) => self!.hNotice(code, a, b),
+        onMatch: (flow: number, dir: number, pattern: number, end: number) => self!.hMatch(flow, dir, pattern, end),
         abort: (msg: number, file: number, line: number, col: number) => {
           throw new EngineError("ERR_CORE_TRAP", `core assertion failed at ${self?.str(file) ?? "?"}:${line}:${col}: ${self?.str(msg) ?? msg}`);
         },
@@ -325,6 +329,13 @@ export class Engine {
     this.core.flowDrop(f);
   }
 
+  /** In-core inspection: every delivered run of bytes goes through the prefilter database `db` (a handle
+   *  of this engine's core: src/prefilter/core.ts `handle`) where it lies; matches come to onMatch.
+   *  0 detaches. */
+  attachMatcher(db: number): void {
+    if (this.core.inspectAttachDb(db) !== Status.Ok) throw new EngineError("ERR_CONFIG", `not a prefilter database of this core: ${db}`);
+  }
+
   /** Live state of a connection (inside callbacks): established now or at some point (a midstream
    *  pickup counts, as in Suricata), and whether it was picked up midstream. */
   connectionState(conn: Connection): { established: boolean; midstream: boolean } {
@@ -380,6 +391,10 @@ export class Engine {
     if (!this.cb.onData) return;
     this.refresh();
     this.cb.onData(this.conn(f), DIRS[dir]!, new Uint8Array(this.buf, ptr, len), off);
+  }
+
+  private hMatch(f: number, dir: number, pattern: number, end: number): void {
+    this.cb.onMatch?.(this.conn(f), DIRS[dir]!, pattern, end);
   }
 
   private hGap(f: number, dir: number, off: number, len: number): void {

@@ -46,8 +46,10 @@ export interface DetectorHost {
 
 export interface DetectorOptions {
   ruleset: RuleSet;
-  /** The compiled prefilter (a function: the scanner compiles it once the engine exists). */
-  prefilter: Prefilter | (() => Prefilter);
+  /** The compiled prefilter (a function: the scanner compiles it once the engine exists). Not used
+   *  when `external`: the core scans delivered bytes itself and matches arrive through hit(). */
+  prefilter?: Prefilter | (() => Prefilter);
+  external?: boolean;
   host: DetectorHost;
   onAlert(a: Alert): void;
   /** Inline (IPS): drop/reject rules drop the connection. */
@@ -60,8 +62,10 @@ export interface DetectorOptions {
 }
 
 interface Pending { cr: CompiledRule; fpEnd: number }
+interface Where { readonly conn: Connection; readonly dir: Direction }
 
 interface DirState {
+  where: Where;
   pf: PrefilterStream | null;
   base: number;                 // stream offset of the prefilter stream's offset 0
   hist: Uint8Array;             // verification history: hist[0 .. histLen) = stream bytes [histBase, ...)
@@ -88,44 +92,69 @@ export class Detector implements StreamModule {
     this.window = o.verifyWindow ?? 65536;
   }
 
-  private dirState(ctx: StreamContext, offset: number): DirState {
-    let s = ctx.user as DirState | undefined;
+  private readonly dirs = new Map<number, DirState>();   // by connection id * 2 + direction
+
+  private dirState(w: Where, offset: number): DirState {
+    const key = w.conn.id * 2 + (w.dir === "toserver" ? 0 : 1);
+    let s = this.dirs.get(key);
     if (!s) {
-      this.pf ??= typeof this.o.prefilter === "function" ? this.o.prefilter() : this.o.prefilter;
-      s = { pf: this.pf.open(), base: offset, hist: new Uint8Array(0), histLen: 0, histBase: offset,
+      let pf: PrefilterStream | null = null;
+      if (!this.o.external) {
+        this.pf ??= typeof this.o.prefilter === "function" ? this.o.prefilter() : this.o.prefilter!;
+        pf = this.pf.open();
+      }
+      s = { where: { conn: w.conn, dir: w.dir }, pf, base: offset, hist: new Uint8Array(0), histLen: 0, histBase: offset,
             pending: [], applies: null, lastStart: new Map() };
-      ctx.user = s;
+      this.dirs.set(key, s);
     }
     return s;
   }
 
+  /** Stream module path: keep the history; scan here unless the core scans (external). */
   onData(ctx: StreamContext, data: Uint8Array, offset: number): void {
     const s = this.dirState(ctx, offset);
     if (this.o.ruleset.needsHistory) this.remember(s, data, offset);
-    const hits = this.hits;
-    hits.length = 0;
-    s.pf!.scan(data, this.sink);
-    for (let i = 0; i < hits.length; i += 2) {
-      const end = s.base + hits[i + 1]!;
-      for (const cr of this.o.ruleset.byPattern[hits[i]!]!) this.candidate(ctx, s, cr, end);
+    if (s.pf) {
+      const hits = this.hits;
+      hits.length = 0;
+      s.pf.scan(data, this.sink);
+      for (let i = 0; i < hits.length; i += 2) {
+        const end = s.base + hits[i + 1]!;
+        for (const cr of this.o.ruleset.byPattern[hits[i]!]!) this.candidate(ctx, s, cr, end);
+      }
     }
     if (s.pending.length) this.retry(ctx, s, false);
+  }
+
+  /** External path (the core scanned the delivered bytes in place): pattern `id` ends at `end`. */
+  hit(conn: Connection, dir: Direction, id: number, end: number): void {
+    const s = this.dirs.get(conn.id * 2 + (dir === "toserver" ? 0 : 1)) ?? this.dirState({ conn, dir }, end);
+    for (const cr of this.o.ruleset.byPattern[id]!) this.candidate(s.where, s, cr, end);
   }
 
   onGap(ctx: StreamContext, offset: number, length: number): void {
     const s = this.dirState(ctx, offset);
     if (s.pending.length) this.retry(ctx, s, true);
-    s.pf!.reset();
+    s.pf?.reset();
     s.base = offset + length;
     s.histLen = 0; s.histBase = offset + length;
   }
 
-  onEnd(ctx: StreamContext, _rec: ConnectionRecord): void {
-    const s = ctx.user as DirState | undefined;
+  onEnd(ctx: StreamContext, _rec: ConnectionRecord): void { this.endDir(ctx); }
+
+  /** External path without a stream module: the connection ended. */
+  connectionEnd(conn: Connection): void {
+    this.endDir({ conn, dir: "toserver" });
+    this.endDir({ conn, dir: "toclient" });
+  }
+
+  private endDir(w: Where): void {
+    const key = w.conn.id * 2 + (w.dir === "toserver" ? 0 : 1);
+    const s = this.dirs.get(key);
     if (!s) return;
-    if (s.pending.length) this.retry(ctx, s, true);
+    if (s.pending.length) this.retry(w, s, true);
     s.pf?.close(); s.pf = null;
-    ctx.user = undefined;
+    this.dirs.delete(key);
   }
 
   /** Appends to the history, keeping at most `window` bytes before the new data (amortized: the
@@ -151,7 +180,7 @@ export class Detector implements StreamModule {
     return { buf: s.hist.subarray(0, s.histLen), base: s.histBase, final };
   }
 
-  private candidate(ctx: StreamContext, s: DirState, cr: CompiledRule, fpEnd: number): void {
+  private candidate(ctx: Where, s: DirState, cr: CompiledRule, fpEnd: number): void {
     if (!this.applies(ctx, s, cr)) return;
     const rule = cr.rule;
     if (cr.simple) {
@@ -167,7 +196,7 @@ export class Detector implements StreamModule {
   }
 
   /** Candidates that waited for more data; `final`: none will come (gap or end). */
-  private retry(ctx: StreamContext, s: DirState, final: boolean): void {
+  private retry(ctx: Where, s: DirState, final: boolean): void {
     const w = this.windowOf(s, final);
     const end = w.base + w.buf.length;
     const keep: Pending[] = [];
@@ -179,7 +208,7 @@ export class Detector implements StreamModule {
     s.pending = keep;
   }
 
-  private alert(ctx: StreamContext, s: DirState, cr: CompiledRule, start: number, fpEnd: number): void {
+  private alert(ctx: Where, s: DirState, cr: CompiledRule, start: number, fpEnd: number): void {
     if (s.lastStart.get(cr.index) === start) return;
     s.lastStart.set(cr.index, start);
     const rule = cr.rule, h = this.o.host;
@@ -194,7 +223,7 @@ export class Detector implements StreamModule {
   }
 
   /** Header, flow and -z est checks of a rule against this direction (cached per direction). */
-  private applies(ctx: StreamContext, s: DirState, cr: CompiledRule): boolean {
+  private applies(ctx: Where, s: DirState, cr: CompiledRule): boolean {
     const rule = cr.rule;
     if (rule.flow.established || this.o.establishedOnly) {
       const st = this.o.host.connectionState(ctx.conn);

@@ -50,14 +50,15 @@ export interface Scanner {
   readonly engine: Engine;
   readonly prefilter: Prefilter;
   readonly detector: Detector;
-  /** Streams opened at once, at most (prefilter state high-water). */
+  /** Prefilter streams open at once, at most, when the host scans (the core's own streams are in
+   *  engine.memory()). */
   readonly peakStreams: () => number;
 }
 
 /** Calls each callback set in turn (the engine takes one function per callback). */
 export function mergeCallbacks(...sets: EngineCallbacks[]): EngineCallbacks {
   const out: EngineCallbacks = {};
-  for (const key of ["onData", "onGap", "onEvent", "onConnection", "onNotice", "onDropped"] as const) {
+  for (const key of ["onData", "onGap", "onEvent", "onConnection", "onNotice", "onDropped", "onMatch"] as const) {
     const fns = sets.map((s) => s[key]).filter((f): f is NonNullable<typeof f> => !!f) as Array<(...a: unknown[]) => void>;
     if (fns.length === 1) (out as Record<string, unknown>)[key] = fns[0];
     else if (fns.length > 1) (out as Record<string, unknown>)[key] = (...a: unknown[]) => { for (const f of fns) f(...a); };
@@ -68,6 +69,9 @@ export function mergeCallbacks(...sets: EngineCallbacks[]): EngineCallbacks {
 export async function createScanner(wasm: WebAssembly.Module | BufferSource, o: ScanOptions): Promise<Scanner> {
   const resolved = validateConfig(o.config);
   const inline = resolved.inspection.mode === "inline";
+  // "core": the core scans each delivered run where it lies and reports only matches (no host call per
+  // delivery); the detector then reads the bytes only if some rule needs them verified (history).
+  const inCore = !o.prefilter || o.prefilter === "core";
   let engine: Engine | undefined;
   let prefilter: Prefilter | undefined;
   const host: DetectorHost = {
@@ -78,16 +82,20 @@ export async function createScanner(wasm: WebAssembly.Module | BufferSource, o: 
   };
   let open = 0, peak = 0;
   const detector = new Detector({
-    ruleset: o.ruleset, prefilter: () => counted(prefilter!, (d) => { open += d; if (open > peak) peak = open; }), host, inline,
+    ruleset: o.ruleset, host, inline, external: inCore,
+    prefilter: () => counted(prefilter!, (d) => { open += d; if (open > peak) peak = open; }),
     establishedOnly: o.establishedOnly, verifyWindow: o.verifyWindow,
     onAlert: (a) => {
       o.onAlert?.(a);
       if (a.dropped) o.onDrop?.({ frame: a.frame, ts: a.ts, conn: a.conn, dir: a.dir, reason: "rule", sid: a.rule.sid });
     },
   });
-  const dispatcher = new StreamDispatcher().register(detector);
+  const asModule = !inCore || o.ruleset.needsHistory;
+  const dispatcher = new StreamDispatcher();
+  if (asModule) dispatcher.register(detector);
   const own: EngineCallbacks = {
-    ...dispatcher.callbacks(),
+    ...(asModule ? dispatcher.callbacks() : { onConnection: (rec: ConnectionRecord) => detector.connectionEnd(rec) }),
+    ...(inCore ? { onMatch: (c: Connection, d: Direction, id: number, end: number) => detector.hit(c, d, id, end) } : {}),
     ...(o.onAnomaly ? { onEvent: (c: Connection, d: Direction, name: string) => o.onAnomaly!(c, d, name, engine!.packetTs(), engine!.packetFrame()) } : {}),
     onDropped: (c, d, frame) => o.onDrop?.({ frame, ts: engine!.packetTs(), conn: c, dir: d, reason: "flow" }),
   };
@@ -96,8 +104,11 @@ export async function createScanner(wasm: WebAssembly.Module | BufferSource, o: 
     ...(o.onNotice ? { onNotice: o.onNotice } : {}),
   };
   engine = await Engine.create(wasm, resolved, mergeCallbacks(o.extra ?? {}, own, user));
-  const pe = !o.prefilter || o.prefilter === "core" ? corePrefilterEngine(engine.instance) : o.prefilter;
-  prefilter = pe.compile(o.ruleset.patterns);
+  if (inCore) {
+    const p = corePrefilterEngine(engine.instance).compile(o.ruleset.patterns);
+    prefilter = p;
+    engine.attachMatcher((p as Prefilter & { handle: number }).handle);
+  } else prefilter = (o.prefilter as PrefilterEngine).compile(o.ruleset.patterns);
   return { engine, prefilter, detector, peakStreams: () => peak };
 }
 

@@ -16,6 +16,8 @@ class CorePrefilter implements Prefilter {
   readonly streamBytes: number;
   readonly maxLength: number;
   private db: number;
+  /** The database handle in the core (Engine.attachMatcher scans deliveries with it in place). */
+  get handle(): number { return this.db; }
 
   constructor(private readonly m: CoreMatcher, patterns: readonly PatternSpec[]) {
     this.db = m.compile(patterns);
@@ -79,7 +81,7 @@ export async function createCorePrefilterEngine(wasm: BufferSource | WebAssembly
   const none = () => {};
   const instance = await WebAssembly.instantiate(mod, {
     env: {
-      onData: none, onGap: none, onEvent: none, onFlowEnd: none, onNotice: none,
+      onData: none, onGap: none, onEvent: none, onFlowEnd: none, onNotice: none, onMatch: none,
       abort: (msg: number, file: number, line: number, col: number) => {
         throw new Error(`core assertion failed at ${str(file)}:${line}:${col}: ${str(msg)}`);
       },

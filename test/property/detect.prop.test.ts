@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { TcpConversation } from "../support/packets.js";
 import { scanFrames } from "../support/scan.js";
 import type { InspectionConfig } from "../../src/config/schema.js";
+import { naivePrefilterEngine } from "../../src/prefilter/naive.js";
 
 const PATTERNS = ["abcab", "ba", "cabbac", "aaaa", "bcb", "abacabad"];
 const RULES = PATTERNS.map((p, i) => `alert tcp any any -> any any (msg:"p${i}"; content:"${p}"; sid:${i + 1};)`).join("\n");
@@ -67,9 +68,12 @@ describe("matches do not depend on segmentation or chunking", () => {
           { mode: "inline" },
         ];
         for (const inspection of modes) {
-          const r = await scanFrames(RULES, f, { config: { checksum: "off", policy: "first", inspection } });
-          const got = r.alerts.map((a) => `${a.sid} ${a.dir} ${a.offset}`).sort();
-          expect(got, JSON.stringify(inspection)).toEqual(want);
+          // the core scanning deliveries in place, and the host scanning them (another engine)
+          for (const prefilter of ["core", naivePrefilterEngine] as const) {
+            const r = await scanFrames(RULES, f, { config: { checksum: "off", policy: "first", inspection }, prefilter });
+            const got = r.alerts.map((a) => `${a.sid} ${a.dir} ${a.offset}`).sort();
+            expect(got, `${JSON.stringify(inspection)} ${prefilter === "core" ? "core" : "host"}`).toEqual(want);
+          }
         }
       }), { numRuns: 60 });
   });
