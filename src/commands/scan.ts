@@ -178,6 +178,8 @@ export async function scanMain(argv: string[]): Promise<number> {
         packets: s.packets, bytes: s.capture_bytes, tcp_packets: s.tcp_packets, connections: s.flows_created,
         delivered_toserver: s.delivered_toserver, delivered_toclient: s.delivered_toclient, gaps: s.gaps,
         alerts: alertCount, anomalies, drops, rules: rules.length, rule_errors: ruleErrors,
+        verify_budget_exceeded: scanner.detector.limits.verifyBudget, pending_dropped: scanner.detector.limits.pendingDropped,
+        match_errors: s.match_errors,
         memory: {
           engine_bytes: mem.engineBytes, pages_peak: mem.pagesPeak, wasm_memory_bytes: mem.wasmMemoryBytes,
           prefilter_db_bytes: scanner.prefilter.dbBytes, prefilter_stream_bytes: scanner.prefilter.streamBytes,

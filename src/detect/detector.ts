@@ -62,6 +62,8 @@ export interface DetectorOptions {
 }
 
 interface Pending { cr: CompiledRule; fpEnd: number }
+/** Candidates a direction keeps waiting for more data (each is retried at every delivery). */
+const MAX_PENDING = 256;
 interface Where { readonly conn: Connection; readonly dir: Direction }
 
 interface DirState {
@@ -85,6 +87,9 @@ export class Detector implements StreamModule {
   private readonly hits: number[] = [];   // scratch: (patternId, end) pairs of one scan
   private readonly sink = (id: number, end: number): void => { this.hits.push(id, end); };
   alerts = 0;
+  /** Work limits hit: candidates given up after VERIFY_BUDGET positions, waiting candidates dropped
+   *  beyond MAX_PENDING per direction. Both are counted in scan's stats record. */
+  readonly limits = { verifyBudget: 0, pendingDropped: 0 };
 
   constructor(o: DetectorOptions) {
     this.o = o;
@@ -192,7 +197,10 @@ export class Detector implements StreamModule {
     }
     const r = verify(cr, fpEnd, this.windowOf(s, false));
     if (r.verdict === Verdict.Yes) this.alert(ctx, s, cr, r.start, fpEnd);
-    else if (r.verdict === Verdict.NeedMore) s.pending.push({ cr, fpEnd });
+    else if (r.verdict === Verdict.NeedMore) {
+      if (s.pending.length >= MAX_PENDING) { s.pending.shift(); this.limits.pendingDropped++; }
+      s.pending.push({ cr, fpEnd });
+    } else if (r.verdict === Verdict.Budget) this.limits.verifyBudget++;
   }
 
   /** Candidates that waited for more data; `final`: none will come (gap or end). */
@@ -204,6 +212,7 @@ export class Detector implements StreamModule {
       const r = verify(p.cr, p.fpEnd, w);
       if (r.verdict === Verdict.Yes) this.alert(ctx, s, p.cr, r.start, p.fpEnd);
       else if (r.verdict === Verdict.NeedMore && end - p.fpEnd < this.window) keep.push(p);
+      else if (r.verdict === Verdict.Budget) this.limits.verifyBudget++;
     }
     s.pending = keep;
   }

@@ -79,7 +79,12 @@ export interface Window {
   final: boolean;
 }
 
-export const enum Verdict { No = 0, Yes = 1, NeedMore = 2 }
+export const enum Verdict { No = 0, Yes = 1, NeedMore = 2, Budget = 3 }
+
+/** Positions one verification may try (Suricata bounds its content inspection recursion the same way,
+ *  inspection-recursion-limit): a crafted stream cannot make a rule cost more than this per candidate. */
+export const VERIFY_BUDGET = 200_000;
+const BUDGET = Symbol("verify budget");
 
 function eq(w: Window, at: number, pat: Uint8Array, nocase: boolean): boolean {
   const b = w.buf, i0 = at - w.base;
@@ -103,12 +108,14 @@ function region(rule: Rule, k: number, prevEnd: number): [number, number] {
  * Verifies rule `cr` with its fast pattern matched at [fpEnd - len, fpEnd): the other contents are
  * searched in `w` in rule order (backtracking over earlier choices, as Suricata does). Returns the
  * verdict and, on Yes, the stream offset of the match's first byte (the earliest content matched).
- * NeedMore: no match yet, but a region runs past the available data.
+ * NeedMore: no match yet, but a region runs past the available data. Budget: gave up after `budget`
+ * positions (counted by the detector; no alert).
  */
-export function verify(cr: CompiledRule, fpEnd: number, w: Window): { verdict: Verdict; start: number } {
+export function verify(cr: CompiledRule, fpEnd: number, w: Window, budget = VERIFY_BUDGET): { verdict: Verdict; start: number } {
   const rule = cr.rule, cs = rule.contents;
   const end = w.base + w.buf.length;
   let more = false;
+  let steps = 0;
   const rec = (k: number, prevEnd: number, start: number): number => {
     if (k === cs.length) return start;
     const c = cs[k]!, pat = cr.folded[k]!, len = pat.length;
@@ -126,13 +133,18 @@ export function verify(cr: CompiledRule, fpEnd: number, w: Window): { verdict: V
     }
     if (hi > end && !w.final) more = true;
     for (let s = from; s + len <= to; s++) {
+      if (++steps > budget) throw BUDGET;
       if (!eq(w, s, pat, c.nocase)) continue;
       const r = rec(k + 1, s + len, Math.min(start, s));
       if (r >= 0) return r;
     }
     return -1;
   };
-  const start = rec(0, -1, Infinity);
+  let start: number;
+  try { start = rec(0, -1, Infinity); } catch (e) {
+    if (e !== BUDGET) throw e;
+    return { verdict: Verdict.Budget, start: -1 };
+  }
   if (start >= 0) return { verdict: Verdict.Yes, start };
   return { verdict: more ? Verdict.NeedMore : Verdict.No, start: -1 };
 }
