@@ -182,7 +182,7 @@ export class Detector implements StreamModule {
   }
 
   private windowOf(s: DirState, final: boolean): Window {
-    return { buf: s.hist.subarray(0, s.histLen), base: s.histBase, final };
+    return { buf: s.hist.subarray(0, s.histLen), base: s.histBase, final, horizon: this.window };
   }
 
   private candidate(ctx: Where, s: DirState, cr: CompiledRule, fpEnd: number): void {

@@ -8,8 +8,9 @@
 //   - distance/within are relative to the end of the previous content's match (in rule order): the
 //     content lies in [prevEnd + distance, prevEnd + distance + within) (Suricata adds the distance to
 //     the within bound, as its content inspection does).
-//   - a negated content must not occur in its region (within the data available when the rule is
-//     verified, for an unbounded region).
+//   - a negated content must not occur in its region; an unbounded region ends `horizon` bytes (the
+//     verify window) after the fast pattern, so the verdict waits for those bytes or the stream's end.
+//   - a verdict never depends on how the stream was cut into deliveries (see verify()).
 // Browser-safe.
 
 import type { Rule } from "../rules/parse.js";
@@ -77,6 +78,9 @@ export interface Window {
   base: number;
   /** No more data will follow (gap, end): a region cut by the end of the data is final. */
   final: boolean;
+  /** A negated content without a bound must be absent up to this many bytes after the fast pattern
+   *  (the detector's verify window); it is decided once those bytes or the end have come. */
+  horizon?: number;
 }
 
 export const enum Verdict { No = 0, Yes = 1, NeedMore = 2, Budget = 3 }
@@ -116,8 +120,12 @@ export function verify(cr: CompiledRule, fpEnd: number, w: Window, budget = VERI
   const end = w.base + w.buf.length;
   let more = false;
   let steps = 0;
+  // Depth-first, earliest positions first (the chain Suricata's inspection finds). Determinism: a
+  // branch that failed only because its region runs past the data (`more`) might succeed once more
+  // data comes, and it comes before any later branch in search order; so a success found after such a
+  // branch is not taken yet (-2: NeedMore). The verdict then never depends on how the stream was cut.
   const rec = (k: number, prevEnd: number, start: number): number => {
-    if (k === cs.length) return start;
+    if (k === cs.length) return more ? -2 : start;
     const c = cs[k]!, pat = cr.folded[k]!, len = pat.length;
     const [lo, hi] = region(rule, k, prevEnd);
     if (k === cr.fp) {
@@ -125,19 +133,21 @@ export function verify(cr: CompiledRule, fpEnd: number, w: Window, budget = VERI
       if (s < lo || fpEnd > hi) return -1;
       return rec(k + 1, fpEnd, Math.min(start, s));
     }
-    const from = Math.max(lo, w.base), to = Math.min(hi, end);
     if (c.negated) {
-      for (let s = from; s + len <= to; s++) if (eq(w, s, pat, c.nocase)) return -1;
-      if (hi !== Infinity && hi > end && !w.final) { more = true; return -1; }
+      const nhi = hi === Infinity ? fpEnd + (w.horizon ?? Infinity) : hi;
+      const nfrom = Math.max(lo, w.base), nto = Math.min(nhi, end);
+      for (let s = nfrom; s + len <= nto; s++) if (eq(w, s, pat, c.nocase)) return -1;
+      if (nhi > end && !w.final) { more = true; return -1; }
       return rec(k + 1, prevEnd, start);
     }
-    if (hi > end && !w.final) more = true;
+    const from = Math.max(lo, w.base), to = Math.min(hi, end);
     for (let s = from; s + len <= to; s++) {
       if (++steps > budget) throw BUDGET;
       if (!eq(w, s, pat, c.nocase)) continue;
       const r = rec(k + 1, s + len, Math.min(start, s));
-      if (r >= 0) return r;
+      if (r >= 0 || r === -2) return r;
     }
+    if (hi > end && !w.final) more = true;
     return -1;
   };
   let start: number;
@@ -146,5 +156,5 @@ export function verify(cr: CompiledRule, fpEnd: number, w: Window, budget = VERI
     return { verdict: Verdict.Budget, start: -1 };
   }
   if (start >= 0) return { verdict: Verdict.Yes, start };
-  return { verdict: more ? Verdict.NeedMore : Verdict.No, start: -1 };
+  return { verdict: more || start === -2 ? Verdict.NeedMore : Verdict.No, start: -1 };
 }

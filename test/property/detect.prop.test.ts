@@ -78,3 +78,60 @@ describe("matches do not depend on segmentation or chunking", () => {
       }), { numRuns: 60 });
   });
 });
+
+// ---- rules with several contents: the verifier's verdicts do not depend on the cuts either -----------
+
+import { parseRules } from "../../src/rules/parse.js";
+import { compileRuleSet, verify, Verdict } from "../../src/detect/ruleset.js";
+
+const contentArb = fc.record({
+  text: fc.array(fc.constantFrom("a", "b", "c"), { minLength: 1, maxLength: 3 }).map((a) => a.join("")),
+  negated: fc.integer({ min: 0, max: 3 }).map((n) => n === 0),
+  rel: fc.option(fc.record({ distance: fc.integer({ min: -2, max: 4 }), extra: fc.option(fc.integer({ min: 0, max: 6 })) })),
+  abs: fc.option(fc.record({ offset: fc.integer({ min: 0, max: 20 }), extra: fc.option(fc.integer({ min: 0, max: 60 })) })),
+});
+const ruleArb = fc.array(contentArb, { minLength: 1, maxLength: 3 }).map((cs) => {
+  const parts = cs.map((c, k) => {
+    let t = `content:${c.negated && k > 0 ? "!" : ""}"${c.text}";`;
+    if (k > 0 && c.rel) t += ` distance:${c.rel.distance};${c.rel.extra !== null ? ` within:${c.text.length + c.rel.extra};` : ""}`;
+    else if (c.abs) t += ` offset:${c.abs.offset};${c.abs.extra !== null ? ` depth:${c.text.length + c.abs.extra};` : ""}`;
+    return t;
+  });
+  return parts.join(" ");
+});
+
+describe("multi-content rules: verdicts do not depend on segmentation or chunking", () => {
+  test("every inspection mode equals verification over the whole stream", async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.array(ruleArb, { minLength: 1, maxLength: 6 }), streamArb,
+      fc.integer({ min: 1, max: 40 }), fc.nat(), streamArb.chain((s) => planArb(s.length)),
+      async (bodies, ts, chunk, seed, p) => {
+        const text = bodies.map((b, i) => `alert tcp any any -> any any (msg:"r${i}"; ${b} sid:${i + 1};)`).join("\n");
+        const parsed = parseRules(text, "prop.rules");
+        fc.pre(parsed.rules.length > 0);
+        const ok = parsed.rules.map((r) => `alert tcp any any -> any any (msg:"r"; ${bodies[r.sid - 1]} sid:${r.sid};)`).join("\n");
+        const rs = compileRuleSet(parsed.rules);
+        // reference: each occurrence of each fast pattern, verified over the whole stream
+        const want = new Set<string>();
+        const buf = new TextEncoder().encode(ts);
+        for (const cr of rs.rules) {
+          const fp = new TextDecoder().decode(cr.folded[cr.fp]);
+          for (let at = ts.indexOf(fp); at >= 0; at = ts.indexOf(fp, at + 1)) {
+            const r = verify(cr, at + fp.length, { buf, base: 0, final: true, horizon: 65536 });
+            if (r.verdict === Verdict.Yes) want.add(`${cr.rule.sid} ${r.start}`);
+          }
+        }
+        const f = frames(ts, "", p, { cuts: [], order: [], dups: [] });
+        const modes: InspectionConfig[] = [
+          { mode: "ids" },
+          { mode: "ids", toserverChunkSize: chunk, randomizeChunkRange: 60, seed },
+          { mode: "inline" },
+        ];
+        for (const inspection of modes) for (const prefilter of ["core", naivePrefilterEngine] as const) {
+          const r = await scanFrames(ok, f, { config: { checksum: "off", policy: "first", inspection }, prefilter });
+          const got = new Set(r.alerts.map((a) => `${a.sid} ${a.offset}`));
+          expect([...got].sort(), `${JSON.stringify(inspection)}\n${ok}`).toEqual([...want].sort());
+        }
+      }), { numRuns: 80 });
+  });
+});
