@@ -15,7 +15,7 @@ class CorePrefilter implements Prefilter {
   readonly dbBytes: number;
   readonly streamBytes: number;
   readonly maxLength: number;
-  private db: number;
+  db: number;
 
   constructor(private readonly m: CoreMatcher, patterns: readonly PatternSpec[]) {
     this.db = m.compile(patterns);
