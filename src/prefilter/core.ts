@@ -15,7 +15,7 @@ class CorePrefilter implements Prefilter {
   readonly dbBytes: number;
   readonly streamBytes: number;
   readonly maxLength: number;
-  db: number;
+  private db: number;
 
   constructor(private readonly m: CoreMatcher, patterns: readonly PatternSpec[]) {
     this.db = m.compile(patterns);
