@@ -5,12 +5,14 @@
 //            scratch (TMP). Nothing else writes a database after compile returns.
 // Hot path:  no. Compile is O(n + 2^d + total bytes); scan.ts only reads the database.
 // Invariants (checked by dbValidate when VALIDATE):
-//   D1  every literal is in exactly one bucket b, and len >= minLen(b) >= keyLen(b) >= 1;
+//   D1  every literal is in exactly one bucket b, len >= minLen(b), and the bucket's key-length mask
+//       has bit kl-1 set for kl = min(8, len);
 //   D2  for every literal of bucket b and every e < W(b), the shift-or table has bit 8e+b clear at the
 //       (hashed) gram that ends e bytes before the literal's end (all case variants when caseless);
 //       so a literal can never be filtered out (no false negative);
 //   D3  bits 8e+b with e >= W(b) are clear in every table entry (no constraint there);
-//   D4  confirm records of bucket b, slot s are csr[base(b)+s] .. csr[base(b)+s+1], sorted by bucket.
+//   D4  the confirm records of slot s are rec[csr[s]] .. rec[csr[s+1]]; a record sits in the slot of
+//       confirmSlot(its key, its tag).
 // Limits:    arena exhausted -> MatchStatus.OutOfMemory, nothing allocated that is not recycled.
 //
 // Blob (written by the host into matchScratch):  u32 count, then per literal
@@ -27,11 +29,14 @@
 //   28  u32 next             free-list link (only while freed)
 //   32  u32 tableOff         u64[2^dbits], 8-aligned
 //   36  u32 csrOff           u32[slots + 1]
-//   40  u32 recOff           16-byte literal records, ordered by (bucket, slot)
+//   40  u32 recOff           24-byte literal records, ordered by slot
 //   44  u32 buckets used
-//   48  8 x 16-byte bucket headers: u32 W, u32 keyLen, u32 slotShift, u32 slotBase
-//   176 ... table, csr, records, literal bytes
-// Record (16 B): u32 id, u32 len, u32 key (folded last keyLen bytes), u32 bytesOff | CASELESS_BIT.
+//   48  8 x 16-byte bucket headers: u32 W, u32 klMask (bit k-1: a literal with kl = k), u32 -, u32 -
+//   176 u32 slotShift        64 - log2(slots)
+//   192 ... table, csr, records, literal bytes
+// Record (24 B): u64 key (the folded last kl = min(8, len) bytes, first byte lowest), u32 id, u32 len,
+//   u32 bytesOff | CASELESS_BIT, u32 tag (kl | bucket << 4). One confirm hash table for all buckets,
+//   keyed by (key, tag).
 // Caseless literals' bytes are stored ASCII-lower-cased; exact ones as given.
 
 import { arenaAlloc } from "../util/arena";
@@ -82,27 +87,27 @@ export const enum MatchStatus {
 // @ts-ignore: decorator
 @inline export const DB_BUCKETS = 48;
 // @ts-ignore: decorator
-@inline const DB_HDR = 176;
+@inline const DB_HDR = 192;
+// @ts-ignore: decorator
+@inline export const DB_SLOTSHIFT = 176;
 // bucket header fields
 // @ts-ignore: decorator
 @inline export const BK_W = 0;
 // @ts-ignore: decorator
-@inline export const BK_KEYLEN = 4;
-// @ts-ignore: decorator
-@inline export const BK_SHIFT = 8;
-// @ts-ignore: decorator
-@inline export const BK_BASE = 12;
+@inline export const BK_KLMASK = 4;
 // record fields
 // @ts-ignore: decorator
-@inline export const R_ID = 0;
+@inline export const R_KEY = 0;
 // @ts-ignore: decorator
-@inline export const R_LEN = 4;
+@inline export const R_ID = 8;
 // @ts-ignore: decorator
-@inline export const R_KEY = 8;
+@inline export const R_LEN = 12;
 // @ts-ignore: decorator
-@inline export const R_BYTES = 12;
+@inline export const R_BYTES = 16;
 // @ts-ignore: decorator
-@inline export const R_SIZE: u32 = 16;
+@inline export const R_TAG = 20;
+// @ts-ignore: decorator
+@inline export const R_SIZE: u32 = 24;
 // @ts-ignore: decorator
 @inline export const CASELESS_BIT: u32 = 0x80000000;
 // @ts-ignore: decorator
@@ -110,7 +115,7 @@ export const enum MatchStatus {
 // @ts-ignore: decorator
 @inline export const MAX_W: u32 = 8;
 // @ts-ignore: decorator
-@inline export const CONFIRM_HASH: u32 = 0x9e3779b1;
+@inline export const CONFIRM_HASH: u64 = 0x9e3779b97f4a7c15;
 
 let dbFree: usize = 0;     // freed database blocks, linked through DB_NEXT
 
@@ -174,13 +179,13 @@ function parseBlob(blob: usize, blobLen: u32, lit: usize, n: u32): i32 {
 @inline function widthFor(minLen: u32): u32 { return min<u32>(MAX_W, max<u32>(1, minLen - 1)); }
 
 /**
- * Estimated false-positive weight of one bucket (n literals, shortest minLen) for the bucket DP: each
- * of its W grams passes with probability ~ n*2/D (two case variants on average, D = effective
- * domain: real text uses far fewer than 2^16 grams), and each pass costs a confirm of ~n/slots.
+ * Estimated candidate rate of one bucket (n literals, shortest minLen) for the bucket DP: each of its
+ * W grams passes with probability 1 - exp(-n / 8192) (8192: about how many distinct grams real
+ * traffic uses; fitted on the ET sets and the benchmark corpus), and all W must pass.
  */
 function bucketCost(n: u32, minLen: u32): f64 {
-  const p = min<f64>(1.0, <f64>n * 2.0 / 4096.0);
-  return Math.pow(p, <f64>widthFor(minLen)) * (1.0 + <f64>n * 0.001) + <f64>n * 1e-9;
+  const p = 1.0 - Math.exp(-<f64>n / 8192.0);
+  return Math.pow(p, <f64>widthFor(minLen)) + <f64>n * 1e-9;
 }
 
 /**
@@ -254,10 +259,14 @@ function clearGram(table: usize, mask: u32, p: u32, c: u32, caseless: bool, bit:
   }
 }
 
-/** Domain bits of the shift-or table for n literals (measured on the ET sets; see README.md). */
+/**
+ * Domain bits of the shift-or table for n literals. Measured on the benchmark corpus (block MB/s, best
+ * of 3, noisy machine): et-100 d=12 ~1,100 vs d=14 ~1,000; et-1000 d=14 ~370 vs d=16 ~270 (smaller
+ * tables stay in L1/L2); et-5000 and et-all need d=16 (fewer false candidates beat cache misses).
+ */
 function dbitsFor(n: u32): u32 {
-  if (n <= 64) return 12;
-  if (n <= 512) return 14;
+  if (n <= 128) return 12;
+  if (n <= 2048) return 14;
   return 16;
 }
 
@@ -287,7 +296,7 @@ export function matchDbCompile(blob: usize, blobLen: u32): i32 {
   }
   sortByLength(lenOf, order, n);
   const nb = assignBuckets(order, lenOf, n, bk, dpw);
-  return build(blob, lit, lenOf, order, bk, slot, n, nb, maxLen, totalBytes);
+  return build(blob, lit, lenOf, bk, slot, n, nb, maxLen, totalBytes);
 }
 
 /** order[] = literal indices sorted by (length, index): a heap sort, in place, O(n log n). */
@@ -320,45 +329,48 @@ function siftDown(lenOf: usize, order: usize, root: u32, n: u32): void {
   }
 }
 
-/** The folded last keyLen bytes ending at end (exclusive), as a u32 (first byte lowest). */
+/** A record's tag: its key length and bucket (a candidate of bucket b only looks at b's records). */
 // @ts-ignore: decorator
-@inline export function confirmKey(endPtr: usize, keyLen: u32): u32 {
-  return fold32(load<u32>(endPtr - 4) >>> ((4 - keyLen) << 3));
+@inline export function confirmTag(kl: u32, b: u32): u32 { return kl | (b << 4); }
+
+/** Slot of a confirm key with its tag (mixed in: equal suffixes of other lengths/buckets spread apart). */
+// @ts-ignore: decorator
+@inline export function confirmSlot(key: u64, tag: u32, shift: u32): u32 {
+  return <u32>(((key ^ (<u64>tag << 56)) * CONFIRM_HASH) >> shift);
 }
 
-function slotBitsFor(count: u32): u32 {
-  let bits: u32 = 1;
-  while ((<u32>1 << bits) < count * 2 && bits < 24) bits++;
-  return bits;
+/** The folded last kl bytes (kl <= 8) of a literal ending at endPtr, without reading before its start. */
+function literalKey(endPtr: usize, kl: u32): u64 {
+  let k: u64 = 0;
+  for (let i: u32 = 0; i < kl; i++) k |= <u64>foldByte(<u32>load<u8>(endPtr - kl + i)) << (8 * i);
+  return k;
 }
 
 /** Allocates the block and fills header, table, confirm structures and literal bytes. */
-function build(blob: usize, lit: usize, lenOf: usize, order: usize, bk: usize, slot: usize, n: u32, nb: u32,
+function build(blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize, n: u32, nb: u32,
                maxLen: u32, totalBytes: u64): i32 {
-  // per-bucket: count, min length -> W, keyLen, slot bits
-  const minLen = memory.data(32), cnt = memory.data(32), base = memory.data(32);
-  for (let b: u32 = 0; b < NBUCKETS; b++) { store<u32>(minLen + (b << 2), 0xffffffff); store<u32>(cnt + (b << 2), 0); }
+  // per bucket: count and shortest literal -> W; key-length mask
+  const minLen = memory.data(32), klMask = memory.data(32);
+  for (let b: u32 = 0; b < NBUCKETS; b++) { store<u32>(minLen + (b << 2), 0xffffffff); store<u32>(klMask + (b << 2), 0); }
   for (let i: u32 = 0; i < n; i++) {
     const b = <u32>load<u8>(bk + i), len = load<u32>(lenOf + (<usize>i << 2));
-    store<u32>(cnt + (b << 2), load<u32>(cnt + (b << 2)) + 1);
     store<u32>(minLen + (b << 2), min(load<u32>(minLen + (b << 2)), len));
+    store<u32>(klMask + (b << 2), load<u32>(klMask + (b << 2)) | (1 << (min<u32>(8, len) - 1)));
   }
-  let slots: u32 = 0;
-  for (let b: u32 = 0; b < nb; b++) {
-    store<u32>(base + (b << 2), slots);
-    slots += 1 << slotBitsFor(load<u32>(cnt + (b << 2)));
-  }
+  let bits: u32 = 1;
+  while ((<u32>1 << bits) < n * 2 && bits < 24) bits++;
+  const slots: u32 = 1 << bits;
   const dbits = dbitsFor(n);
   const tableOff: u32 = DB_HDR;
   const csrOff: u32 = tableOff + (8 << dbits);
   const recOff: u32 = (csrOff + (slots + 1) * 4 + 15) & ~15;
   const bytesOff: u32 = recOff + n * R_SIZE;
-  const size64: u64 = <u64>bytesOff + totalBytes;
+  const size64: u64 = <u64>bytesOff + totalBytes + 8;
   if (size64 > 0x7fff0000) return MatchStatus.OutOfMemory;
   const size = <u32>((size64 + 15) & ~15);
   const db = dbAlloc(size);
   if (db == 0) return MatchStatus.OutOfMemory;
-  memory.fill(db + 4 + 4 + 4, 0, DB_HDR - 12);           // keeps gen and capacity
+  memory.fill(db + 12, 0, DB_HDR - 12);           // keeps magic slot, gen and capacity
   store<u32>(db, DB_MAGIC);
   store<u32>(db, size, DB_BYTES);
   store<u32>(db, n, DB_COUNT);
@@ -368,29 +380,28 @@ function build(blob: usize, lit: usize, lenOf: usize, order: usize, bk: usize, s
   store<u32>(db, csrOff, DB_CSR);
   store<u32>(db, recOff, DB_REC);
   store<u32>(db, nb, DB_NBUCKETS);
+  store<u32>(db, 64 - bits, DB_SLOTSHIFT);
   let init: u64 = 0;
   for (let b: u32 = 0; b < NBUCKETS; b++) {
     const h = db + DB_BUCKETS + (b << 4);
-    if (b < nb) {
-      const ml = load<u32>(minLen + (b << 2));
+    const ml = load<u32>(minLen + (b << 2));
+    if (ml != 0xffffffff) {
       const w = widthFor(ml);
       store<u32>(h, w, BK_W);
-      store<u32>(h, min<u32>(4, ml), BK_KEYLEN);
-      store<u32>(h, 32 - slotBitsFor(load<u32>(cnt + (b << 2))), BK_SHIFT);
-      store<u32>(h, load<u32>(base + (b << 2)), BK_BASE);
+      store<u32>(h, load<u32>(klMask + (b << 2)), BK_KLMASK);
       for (let e: u32 = 0; e < w; e++) init |= <u64>1 << (8 * e + b);
     } else {
-      init |= <u64>1 << b;   // an unused bucket never fires (D3 does not apply: it has no literal)
+      init |= <u64>1 << b;   // an empty bucket never fires
     }
   }
   fillTable(db, blob, lit, lenOf, bk, n, init, dbits);
-  fillConfirm(db, blob, lit, lenOf, bk, slot, n, nb, base, slots, bytesOff);
+  fillConfirm(db, blob, lit, lenOf, bk, slot, n, slots, bytesOff);
   if (VALIDATE) dbValidate(db);
   return <i32>db;
 }
 
 function fillTable(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, n: u32, init: u64, dbits: u32): void {
-  const table = db + DB_TABLE_PTR(db);
+  const table = db + <usize>load<u32>(db, DB_TABLE);
   const entries: u32 = 1 << dbits;
   const mask = entries - 1;
   for (let i: u32 = 0; i < entries; i++) store<u64>(table + (<usize>i << 3), init);
@@ -413,29 +424,24 @@ function fillTable(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, 
   }
 }
 
-// @ts-ignore: decorator
-@inline function DB_TABLE_PTR(db: usize): usize { return <usize>load<u32>(db, DB_TABLE); }
-
-function fillConfirm(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize, n: u32, nb: u32,
-                     base: usize, slots: u32, bytesOff: u32): void {
+function fillConfirm(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize, n: u32, slots: u32, bytesOff: u32): void {
   const csr = db + <usize>load<u32>(db, DB_CSR);
   const rec = db + <usize>load<u32>(db, DB_REC);
+  const shift = load<u32>(db, DB_SLOTSHIFT);
   memory.fill(csr, 0, (<usize>slots + 1) << 2);
-  // pass 1: global slot of each literal, counts per slot
+  // pass 1: slot of each literal, counts per slot (in csr[s + 1])
   for (let i: u32 = 0; i < n; i++) {
-    const b = <u32>load<u8>(bk + i);
-    const h = db + DB_BUCKETS + (b << 4);
-    const keyLen = load<u32>(h, BK_KEYLEN);
-    const bytes = blob + load<u32>(lit + (<usize>i << 2)) + 12;
-    const key = literalKey(bytes + load<u32>(lenOf + (<usize>i << 2)), keyLen);
-    const s = load<u32>(h, BK_BASE) + ((key * CONFIRM_HASH) >>> load<u32>(h, BK_SHIFT));
+    const len = load<u32>(lenOf + (<usize>i << 2));
+    const kl = min<u32>(8, len);
+    const tag = confirmTag(kl, <u32>load<u8>(bk + i));
+    const s = confirmSlot(literalKey(blob + load<u32>(lit + (<usize>i << 2)) + 12 + len, kl), tag, shift);
     store<u32>(slot + (<usize>i << 2), s);
     store<u32>(csr + (<usize>(s + 1) << 2), load<u32>(csr + (<usize>(s + 1) << 2)) + 1);
   }
   for (let s: u32 = 0; s < slots; s++) {
     store<u32>(csr + (<usize>(s + 1) << 2), load<u32>(csr + (<usize>(s + 1) << 2)) + load<u32>(csr + (<usize>s << 2)));
   }
-  // pass 2: place records (csr[s] is used as a cursor, then restored)
+  // pass 2: place records (csr[s] serves as the cursor, then is restored)
   let bytesAt = bytesOff;
   for (let i: u32 = 0; i < n; i++) {
     const s = load<u32>(slot + (<usize>i << 2));
@@ -444,28 +450,22 @@ function fillConfirm(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize
     const h = blob + load<u32>(lit + (<usize>i << 2));
     const len = load<u32>(lenOf + (<usize>i << 2));
     const caseless = (load<u32>(h, 4) & 1) != 0;
-    const keyLen = load<u32>(db + DB_BUCKETS + (<u32>load<u8>(bk + i) << 4), BK_KEYLEN);
+    const kl = min<u32>(8, len);
     const p = rec + <usize>r * R_SIZE;
+    store<u64>(p, literalKey(h + 12 + len, kl), R_KEY);
     store<u32>(p, load<u32>(h), R_ID);
     store<u32>(p, len, R_LEN);
-    store<u32>(p, literalKey(h + 12 + len, keyLen), R_KEY);
     store<u32>(p, bytesAt | (caseless ? CASELESS_BIT : 0), R_BYTES);
+    store<u32>(p, confirmTag(kl, <u32>load<u8>(bk + i)), R_TAG);
     for (let k: u32 = 0; k < len; k++) {
       const c = <u32>load<u8>(h + 12 + k);
       store<u8>(db + bytesAt + k, <u8>(caseless ? foldByte(c) : c));
     }
     bytesAt += len;
   }
-  // restore: csr[s] was advanced to the old csr[s+1]; shift right by one
+  // restore: csr[s] was advanced to the old csr[s + 1]; shift right by one
   for (let s: i32 = <i32>slots; s > 0; s--) store<u32>(csr + (<usize>s << 2), load<u32>(csr + (<usize>(s - 1) << 2)));
   store<u32>(csr, 0);
-}
-
-/** The confirm key of a literal ending at endPtr (exclusive), without reading before its start. */
-function literalKey(endPtr: usize, keyLen: u32): u32 {
-  let k: u32 = 0;
-  for (let i: u32 = 0; i < keyLen; i++) k |= foldByte(<u32>load<u8>(endPtr - keyLen + i)) << (8 * i);
-  return k;
 }
 
 // ---- life cycle ------------------------------------------------------------------------------------
@@ -510,20 +510,24 @@ export function dbValidate(db: usize): void {
   const n = load<u32>(db, DB_COUNT);
   const csr = db + <usize>load<u32>(db, DB_CSR);
   const rec = db + <usize>load<u32>(db, DB_REC);
-  const table = db + DB_TABLE_PTR(db);
+  const table = db + <usize>load<u32>(db, DB_TABLE);
+  const shift = load<u32>(db, DB_SLOTSHIFT);
   let noConstraint: u64 = 0;
   for (let b: u32 = 0; b < nb; b++) {
-    const h = db + DB_BUCKETS + (b << 4);
-    const w = load<u32>(h, BK_W);
-    check(w >= 1 && w <= MAX_W, "D1: bucket width in 1..8");
-    for (let e = w; e < MAX_W; e++) noConstraint |= <u64>1 << (8 * e + b);
-    const base = load<u32>(h, BK_BASE), slots: u32 = 1 << (32 - load<u32>(h, BK_SHIFT));
-    for (let s: u32 = 0; s < slots; s++) {
-      const r0 = load<u32>(csr + (<usize>(base + s) << 2)), r1 = load<u32>(csr + (<usize>(base + s + 1) << 2));
-      check(r0 <= r1 && r1 <= n, "D4: csr ranges ascending within the records");
-      for (let r = r0; r < r1; r++) {
-        check(load<u32>(rec + <usize>r * R_SIZE, R_LEN) >= load<u32>(h, BK_KEYLEN), "D1: len >= keyLen");
-      }
+    const w = load<u32>(db + DB_BUCKETS + (b << 4), BK_W);
+    check(w <= MAX_W, "D1: bucket width in 0..8");
+    for (let e = w; e < MAX_W; e++) if (w > 0 || e > 0) noConstraint |= <u64>1 << (8 * e + b);
+  }
+  const slots: u32 = <u32>1 << (64 - shift);
+  check(load<u32>(csr + (<usize>slots << 2)) == n, "D4: csr covers every record");
+  for (let s: u32 = 0; s < slots; s++) {
+    const r0 = load<u32>(csr + (<usize>s << 2)), r1 = load<u32>(csr + (<usize>(s + 1) << 2));
+    check(r0 <= r1, "D4: csr ascending");
+    for (let r = r0; r < r1; r++) {
+      const p = rec + <usize>r * R_SIZE;
+      const tag = load<u32>(p, R_TAG);
+      check((tag & 15) == min<u32>(8, load<u32>(p, R_LEN)), "D1: kl == min(8, len)");
+      check(confirmSlot(load<u64>(p, R_KEY), tag, shift) == s, "D4: record in the slot of its key and tag");
     }
   }
   const entries: u32 = 1 << load<u32>(db, DB_DBITS);

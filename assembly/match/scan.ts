@@ -10,6 +10,7 @@
 //   once: S = T[g0] | T[g1] << 8 | ... | T[g7] << 56 (128 bits); C = low 64 | carry; carry = high 64.
 //   A 0 bit b of byte k of C is a candidate of bucket b ending at position k; confirm.ts-style exact
 //   check against the literal records follows (confirmAt).
+// Arguments: data must lie in linear memory at ptr >= 8, else MatchStatus.Malformed (nothing scanned).
 // Invariants (stream block, checked by streamValidate when VALIDATE):
 //   T1  hist <= maxLen - 1, and hist == min(maxLen - 1, offset): history holds the stream's last bytes;
 //   T2  carry holds, for the next 8 positions, the OR of the table bits contributed by earlier positions.
@@ -24,9 +25,8 @@
 import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
 import {
-  MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_CSR, DB_REC, DB_BUCKETS,
-  BK_KEYLEN, BK_SHIFT, BK_BASE, R_ID, R_LEN, R_KEY, R_BYTES, R_SIZE, CASELESS_BIT, CONFIRM_HASH,
-  fold64, confirmKey, gramIndex,
+  MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_CSR, DB_REC, DB_BUCKETS, DB_SLOTSHIFT,
+  BK_KLMASK, R_ID, R_LEN, R_KEY, R_BYTES, R_TAG, R_SIZE, CASELESS_BIT, fold64, confirmSlot, confirmTag, gramIndex,
 } from "./database";
 
 // @ts-ignore: decorator
@@ -105,28 +105,41 @@ let cStitchLimit: u32 = 0;   // positions below this are confirmed in the stitch
 let cHist: u32 = 0;          // bytes of history before data[0] (in the stitch buffer)
 let cBase: f64 = 0;          // stream offset of data[0]
 
-/** Exact check of every literal of bucket b that may end at data position pos; emits the matches. */
+/**
+ * Exact check of every literal of bucket b that may end at data position pos; emits the matches. One
+ * probe of the confirm table per key length kl (= min(8, len)) present in the bucket, shortest first.
+ */
 function confirmAt(b: u32, pos: u32): void {
   const db = cDb;
-  const h = db + DB_BUCKETS + (b << 4);
   const avail = cHist + pos + 1;          // bytes of the stream up to and including pos
-  const keyLen = load<u32>(h, BK_KEYLEN);
-  if (avail < keyLen) return;
   const endPtr = pos < cStitchLimit ? stitchPtr + <usize>avail : cData + <usize>pos + 1;
-  const key = confirmKey(endPtr, keyLen);
-  const csr = db + <usize>load<u32>(db, DB_CSR) +
-    (<usize>(load<u32>(h, BK_BASE) + ((key * CONFIRM_HASH) >>> load<u32>(h, BK_SHIFT))) << 2);
+  // the 8 bytes before endPtr, folded; those before the stream start are garbage, never used (kl <= avail)
+  const tail = fold64(load<u64>(endPtr - 8));
+  const shift = load<u32>(db, DB_SLOTSHIFT);
+  const csrBase = db + <usize>load<u32>(db, DB_CSR);
   const recs = db + <usize>load<u32>(db, DB_REC);
-  const r1 = load<u32>(csr, 4);
-  for (let r = load<u32>(csr); r < r1; r++) {
-    const rec = recs + <usize>r * R_SIZE;
-    if (load<u32>(rec, R_KEY) != key) continue;
-    const len = load<u32>(rec, R_LEN);
-    if (len > avail) continue;
-    const bo = load<u32>(rec, R_BYTES);
-    const lit = db + <usize>(bo & ~CASELESS_BIT);
-    const ok = (bo & CASELESS_BIT) != 0 ? equalFolded(endPtr - len, lit, len) : equalExact(endPtr - len, lit, len);
-    if (ok) emit(load<u32>(rec, R_ID), cBase + <f64>(pos + 1));
+  let kls = load<u32>(db + DB_BUCKETS + (b << 4), BK_KLMASK);
+  while (kls != 0) {
+    const kl = <u32>ctz(kls) + 1;
+    if (kl > avail) return;
+    kls &= kls - 1;
+    const key = kl == 8 ? tail : tail >> (64 - 8 * kl);
+    const tag = confirmTag(kl, b);
+    const csr = csrBase + (<usize>confirmSlot(key, tag, shift) << 2);
+    const r1 = load<u32>(csr, 4);
+    for (let r = load<u32>(csr); r < r1; r++) {
+      const rec = recs + <usize>r * R_SIZE;
+      if (load<u64>(rec, R_KEY) != key || load<u32>(rec, R_TAG) != tag) continue;
+      const len = load<u32>(rec, R_LEN);
+      if (len > avail) continue;
+      const bo = load<u32>(rec, R_BYTES);
+      const lit = db + <usize>(bo & ~CASELESS_BIT);
+      // caseless: the folded key already proves the last kl bytes; exact: compare them raw
+      const ok = (bo & CASELESS_BIT) != 0
+        ? len <= 8 || equalFolded(endPtr - len, lit, len - 8)
+        : equalExact(endPtr - len, lit, len);
+      if (ok) emit(load<u32>(rec, R_ID), cBase + <f64>(pos + 1));
+    }
   }
 }
 
@@ -220,9 +233,15 @@ export function matchScanBlockDb(db: usize, ptr: usize, len: u32): i32 {
   if (!matchDbValid(db)) return MatchStatus.BadHandle;
   resCount = 0; resLost = false;
   if (len == 0) return 0;
+  if (!isInMemory(ptr, len)) return MatchStatus.Malformed;
   cDb = db; cData = ptr; cStitchLimit = 0; cHist = 0; cBase = 0;
   scanRun(db, ptr, len, 0, 0);
   return resLost ? MatchStatus.OutOfMemory : <i32>resCount;
+}
+
+/** data[ptr, ptr + len) lies in linear memory, at least 8 bytes above 0 (confirm reads 8 bytes back). */
+function isInMemory(ptr: usize, len: u32): bool {
+  return ptr >= 8 && <u64>ptr + <u64>len <= (<u64>memory.size() << 16);
 }
 
 function streamLive(st: usize): bool {
@@ -241,6 +260,7 @@ export function matchScanStream(st: usize, ptr: usize, len: u32): i32 {
   if (!streamLive(st)) return MatchStatus.BadHandle;
   resCount = 0; resLost = false;
   if (len == 0) return 0;
+  if (!isInMemory(ptr, len)) return MatchStatus.Malformed;
   const db = <usize>load<u32>(st, ST_DB);
   const keep = load<u32>(db, DB_MAXLEN) - 1;
   const hist = load<u32>(st, ST_HIST);

@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// Runs hs_bench and js_ac side by side over the pattern sets and modes, keeps the
-// best of --reps runs per cell, checks that every run of a cell gave the same match
-// count and that js_ac's count equals Hyperscan's, and prints a Markdown table.
+// Runs hs_bench, wasm.mjs (streamsift's matcher) and js_ac side by side over the
+// pattern sets and modes, keeps the best of --reps runs per cell, checks that every
+// run of a cell gave the same match count and that every engine's count equals
+// Hyperscan's, and prints a Markdown table. Engines run one after another (never in
+// parallel), so they do not compete for the CPU.
 //
 //   node bench/prefilter/run.mjs [--corpus FILE] [--sets 100,1000,5000,all]
-//        [--modes block,stream,interleaved] [--reps 3] [--engines hs,js]
+//        [--modes block,stream,interleaved] [--reps 3] [--engines hs,wasm,js]
 //        [--modules DIR] [--lib NAME] [--log FILE]
 //
-// Needs bench/prefilter/hs_bench (make -C bench/prefilter) and the npm package for
-// js_ac (see README.md). Every raw output line is echoed to stderr (and --log).
+// Needs bench/prefilter/hs_bench (make -C bench/prefilter), npm run build (wasm) and
+// the npm package for js_ac (see README.md). Every raw output line is echoed to
+// stderr (and --log). Exits 1 when a count differs from Hyperscan's.
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,7 +26,7 @@ const o = {
   sets: ['100', '1000', '5000', 'all'],
   modes: ['block', 'stream', 'interleaved'],
   reps: 3,
-  engines: ['hs', 'js'],
+  engines: ['hs', 'wasm', 'js'],
   modules: null,
   lib: null,
   log: null,
@@ -60,7 +63,7 @@ function parse(line) {
 }
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const lines = (r.stdout || '').split('\n').filter((l) => /^(hyperscan|js_ac):/.test(l));
+  const lines = (r.stdout || '').split('\n').filter((l) => /^(hyperscan|js_ac|wasm):/.test(l));
   for (const l of lines) {
     process.stderr.write(l + '\n');
     if (logFd !== null) fs.writeSync(logFd, l + '\n');
@@ -84,6 +87,9 @@ for (const set of o.sets) {
     if (o.engines.includes('hs')) {
       row.hs = run(path.join(HERE, 'hs_bench'), [pat, o.corpus, '--mode', mode, '--reps', String(o.reps)]);
     }
+    if (o.engines.includes('wasm')) {
+      row.wasm = run(process.execPath, [path.join(HERE, 'wasm.mjs'), pat, o.corpus, '--mode', mode, '--reps', String(o.reps)]);
+    }
     if (o.engines.includes('js')) {
       const extra = [];
       if (o.modules) extra.push('--modules', o.modules);
@@ -98,13 +104,25 @@ for (const set of o.sets) {
 const out = [];
 out.push(`corpus: ${path.basename(o.corpus)} (${fs.statSync(o.corpus).size} bytes), best of ${o.reps}, MB/s = 10^6 bytes/s`);
 out.push('');
-out.push('| literals | mode | Hyperscan MB/s | JS MB/s | Hyperscan matches | JS matches | same | HS db bytes | HS stream state |');
-out.push('| --- | --- | ---: | ---: | ---: | ---: | --- | ---: | ---: |');
+out.push('| literals | mode | Hyperscan MB/s | wasm MB/s | JS MB/s | Hyperscan matches | wasm matches | JS matches | same | ' +
+  'HS db bytes | wasm db bytes | HS stream state | wasm stream state |');
+out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
+let mismatch = false;
 for (const r of rows) {
-  const hs = r.hs || {}, js = r.js || {};
-  const same = r.hs && r.js ? (hs.matches === js.matches ? 'yes' : '**NO**') : '';
-  out.push(`| ${r.set} | ${r.mode} | ${hs.MBps ?? ''} | ${js.MBps ?? ''} | ${hs.matches ?? ''} | ${js.matches ?? ''} | ${same} | ` +
-    `${hs.db_bytes ?? ''} | ${hs.stream_state_bytes ?? ''} |`);
+  const hs = r.hs || {}, js = r.js || {}, wa = r.wasm || {};
+  const others = [r.wasm, r.js].filter(Boolean);
+  let same = '';
+  if (r.hs && others.length) {
+    same = others.every((x) => x.matches === hs.matches) ? 'yes' : '**NO**';
+    if (same !== 'yes') mismatch = true;
+  }
+  out.push(`| ${r.set} | ${r.mode} | ${hs.MBps ?? ''} | ${wa.MBps ?? ''} | ${js.MBps ?? ''} | ${hs.matches ?? ''} | ` +
+    `${wa.matches ?? ''} | ${js.matches ?? ''} | ${same} | ${hs.db_bytes ?? ''} | ${wa.db_bytes ?? ''} | ` +
+    `${hs.stream_state_bytes ?? ''} | ${wa.stream_state_bytes ?? ''} |`);
 }
 process.stdout.write(out.join('\n') + '\n');
 if (logFd !== null) fs.writeSync(logFd, out.join('\n') + '\n');
+if (mismatch) {
+  process.stderr.write('run: match counts differ from Hyperscan\'s (see "same")\n');
+  process.exit(1);
+}
