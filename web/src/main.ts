@@ -2,8 +2,8 @@
 // to a fresh analysis worker (worker.ts) with the settings, shows progress (cancellable), then the
 // connections table and, on a click, one connection's conversation. Nothing leaves the machine: the
 // File is read in slices by the worker; the only fetch is the core's .wasm from this same server.
-// For tests, the body's data-state says idle | running | done | failed, and `?slice=N` reads the
-// file in N-byte slices instead of the core's input size.
+// For tests, the body's data-state says idle | running | done | failed (data-run counts runs), and
+// `?slice=N` reads the file in N-byte slices instead of the core's input size.
 
 import type { Conversation, ErrorInfo, FromWorker, Summary, ToWorker } from "./protocol.js";
 import { byId, formatBytes, h } from "./ui/dom.js";
@@ -37,6 +37,7 @@ let file: File | undefined;
 let worker: Worker | undefined;
 let conv: Conversation | undefined;
 let mode: ViewMode = "ascii";
+let runs = 0;
 
 const settings = initSettings(() => { if (file) run(); });
 const table = new ConnectionsView((id) => {
@@ -137,6 +138,7 @@ function run(): void {
   table.setRows([]);
   progress.value = 0; progress.dataset.slices = "0";
   progressText.textContent = "starting…";
+  body.dataset.run = String(++runs);
   setState("running");
   post({ type: "run", file, name: file.name, settings: settings.read(), ...(sliceParam ? { sliceBytes: sliceParam } : {}) });
 }

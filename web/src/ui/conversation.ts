@@ -14,6 +14,7 @@ const DIR_LABEL: Record<Dir, string> = { toserver: "client → server", toclient
 export type ViewMode = "ascii" | "hex";
 
 const urls: string[] = [];
+let generation = 0;   // a hash that finishes after a newer render is not shown
 
 async function sha256(b: Uint8Array): Promise<string> {
   const d = new Uint8Array(await crypto.subtle.digest("SHA-256", b as Uint8Array<ArrayBuffer>));
@@ -79,9 +80,12 @@ function hexBlock(bytes: Uint8Array, item: ConvItem & { kind: "data" }, marks: R
 
 export function renderConversation(root: HTMLElement, conv: Conversation, mode: ViewMode, all = false, rerender?: (all: boolean) => void): void {
   while (urls.length) URL.revokeObjectURL(urls.pop()!);
+  const gen = ++generation;
   const r = conv.row;
   const client = endpoint(r.srcIp, r.srcPort), server = endpoint(r.destIp, r.destPort);
   root.dataset.id = String(r.id);
+  delete root.dataset.sha256Toserver;
+  delete root.dataset.sha256Toclient;
 
   const dirInfo = (dir: Dir) => {
     const data = conv.data[dir];
@@ -91,6 +95,7 @@ export function renderConversation(root: HTMLElement, conv: Conversation, mode: 
     const link = h("a", { href: url, download: flowFileName(fromIp, fromPort, toIp, toPort), class: "download", "data-dir": dir }, `download ${formatBytes(data.length)}`);
     const hash = h("code", { class: "sha256", "data-dir": dir }, "…");
     void sha256(data).then((d) => {
+      if (gen !== generation) return;
       hash.textContent = conv.dropped[dir] ? `${d.slice(0, 16)}… (of the kept bytes)` : d;
       link.dataset.sha256 = d;
       root.dataset[dir === "toserver" ? "sha256Toserver" : "sha256Toclient"] = d;
