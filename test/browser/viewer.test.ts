@@ -17,7 +17,7 @@ import { join } from "node:path";
 import type { Page } from "playwright-core";
 import { ARTIFACTS, HAVE_CHROMIUM, ROOT, SKIP_MESSAGE, foreignRequests, sha256, startWeb, type WebSession } from "./support.js";
 import { CORPUS, HAVE_CORPUS } from "../support/corpus.js";
-import { PcapWriter } from "../support/packets.js";
+import { PcapWriter, TcpConversation } from "../support/packets.js";
 
 const CLI = join(ROOT, "dist/cli.js");
 const pcap = (name: string) => join(CORPUS, "pcaps", name);
@@ -176,6 +176,66 @@ describe.skipIf(!HAVE_CHROMIUM)("capture viewer in Chromium", () => {
       expect(await page.getAttribute("#summary", "data-rules")).toBe("0");
     });
 
+    test("settings map to the CLI's options: depth, midstream, checksum, inspection mode", async () => {
+      const file = pcap("http-wikipedia.pcap");
+      const totals = async () => ({
+        connections: await page.getAttribute("#summary", "data-connections"),
+        c2s: await page.getAttribute("#summary", "data-c2s"), s2c: await page.getAttribute("#summary", "data-s2c"),
+      });
+      const cliTotals = (...args: string[]) => {
+        const out = spawnSync(process.execPath, [CLI, "reassemble", file, "-q", ...args], { encoding: "utf8" }).stdout;
+        const m = /connections=(\d+) c2s=(\d+) s2c=(\d+)/.exec(out)!;
+        return { connections: m[1], c2s: m[2], s2c: m[3] };
+      };
+      await openCapture(file);
+      await changeSetting(() => page.locator("#depth").fill("100").then(() => page.locator("#depth").dispatchEvent("change")));
+      expect(await totals()).toEqual(cliTotals("--depth", "100"));
+      await changeSetting(() => page.locator("#depth").fill("0").then(() => page.locator("#depth").dispatchEvent("change")));
+      await changeSetting(() => page.uncheck("#midstream"));
+      const noMid = cliTotals("--no-midstream");
+      expect(await totals()).toEqual(noMid);
+      expect(Number(noMid.connections)).toBeLessThan(10);
+      await changeSetting(() => page.check("#midstream"));
+      await changeSetting(() => page.selectOption("#checksum", "on"));
+      expect(await totals()).toEqual(cliTotals("--checksum", "on"));
+      await changeSetting(() => page.selectOption("#checksum", "auto"));
+      expect(await totals()).toEqual(cliTotals());
+
+      // inline inspection with a rule: scan --inline's alerts
+      const rulesPath = join(tmp, "inline.rules");
+      writeFileSync(rulesPath, `${WIKI_RULE}\n`);
+      const inline = cli("scan", file, "--rules", rulesPath, "--inline", "--json").lines.filter((l) => l.event_type === "alert");
+      await page.fill("#rules", WIKI_RULE);
+      await changeSetting(() => page.click("#apply-rules"));
+      await changeSetting(() => page.selectOption("#inspection", "inline"));
+      expect(Number(await page.getAttribute("#summary", "data-alerts"))).toBe(inline.length);
+      await changeSetting(() => page.selectOption("#inspection", "ids"));
+      await page.fill("#rules", "");
+      await changeSetting(() => page.click("#apply-rules"));
+    });
+
+    test("a direction longer than what the view keeps: complete counts, a note, and the stream's first 8 MiB", async () => {
+      const payload = Uint8Array.from({ length: 1400 }, (_, i) => 0x41 + (i % 26));
+      const c = new TcpConversation({ client: "10.0.0.1:40000", server: "10.0.1.1:80" });
+      c.handshake();
+      for (let i = 0; i < 7000; i++) { c.clientSend(payload); if (i % 10 === 9) c.serverAck(); }
+      c.serverAck().serverSend("OK\r\n").clientAck();
+      const path = join(tmp, "long.pcap");
+      writeFileSync(path, c.pcap());
+      const ref = cli("reassemble", path, "--json").lines[0] as unknown as CliFlow;
+      expect(ref.toserver.bytes).toBe(9_800_000);
+      await openCapture(path);
+      expect(await page.getAttribute("#summary", "data-c2s")).toBe("9800000");
+      await page.click(`#connections-table tbody tr[data-id="1"]`);
+      await page.waitForSelector(`#conversation[data-state=ready][data-id="1"][data-sha256-toserver]`);
+      expect(await page.textContent("#conversation .capped")).toContain(`only the first 8.0 MiB are kept here: ${9_800_000 - 8 * 1024 * 1024} more bytes`);
+      const kept = Buffer.alloc(8 * 1024 * 1024);
+      for (let o = 0; o < kept.length; o += payload.length) kept.set(payload.subarray(0, Math.min(payload.length, kept.length - o)), o);
+      expect(await page.getAttribute("#conversation", "data-sha256-toserver")).toBe(sha256(kept));
+      expect(await page.getAttribute("#conversation", "data-sha256-toclient")).toBe(ref.toclient.sha256);
+      expect(await page.textContent("#conversation .more")).toContain("Only the first 512.0 KiB are drawn");
+    });
+
     test("a truncated capture: its message and offset, and what came before it", async () => {
       const whole = readFileSync(pcap("http-wikipedia.pcap"));
       const cut = join(tmp, "truncated.pcap");
@@ -245,13 +305,13 @@ describe.skipIf(!HAVE_CHROMIUM)("capture viewer in Chromium", () => {
   });
 
   test("cancel stops reading between slices and shows what was read", async () => {
-    // a ~13 MB capture: http-wikipedia's records over and over, read 16 KiB at a time
+    // a ~13 MB capture: http-wikipedia's records over and over, read 8 KiB at a time
     const whole = HAVE_CORPUS ? readFileSync(pcap("http-wikipedia.pcap")) : readFileSync(join(ROOT, "samples/sample.pcap"));
     const records = whole.subarray(24);
     const big = Buffer.concat([whole.subarray(0, 24), ...Array.from({ length: Math.ceil(13e6 / records.length) }, () => records)]);
     const path = join(tmp, "big.pcap");
     writeFileSync(path, big);
-    await page.goto(`${web.url}index.html?slice=16384`);
+    await page.goto(`${web.url}index.html?slice=8192`);
     await page.setInputFiles("#file", path);
     await page.waitForFunction(() => Number(document.getElementById("progress")!.dataset.slices) >= 2);
     await page.click("#cancel");
