@@ -13,7 +13,8 @@ import { build, preview, type PreviewServer } from "vite";
 import { chromium, type Browser, type Page } from "playwright-core";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const CHROMIUM = "/usr/bin/chromium";
+/** Debian's chromium; STREAMSIFT_CHROMIUM names another build of Chromium already on the machine. */
+export const CHROMIUM = process.env.STREAMSIFT_CHROMIUM || "/usr/bin/chromium";
 export const HAVE_CHROMIUM = existsSync(CHROMIUM);
 export const SKIP_MESSAGE = `browser tests skipped: ${CHROMIUM} is absent (apt-get install chromium; .ci/run does it as root)`;
 /** The launch flags of reference/toolchain.md §4: no sandbox (root in a container), no GPU, no background traffic. */
