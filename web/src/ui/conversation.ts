@@ -26,8 +26,15 @@ function marksOf(alerts: AlertInfo[], dir: Dir): Array<{ start: number; end: num
   return alerts.filter((a) => a.dir === dir).map((a) => ({ start: a.streamOffset, end: Math.max(a.matchEnd, a.streamOffset + 1), alert: a }));
 }
 
+type Marks = ReturnType<typeof marksOf>;
+
+/** The marks that touch [start, end) (a block's subset, so lines and pieces look at few marks). */
+const touching = (marks: Marks, start: number, end: number): Marks => marks.filter((m) => m.start < end && m.end > start);
+
 /** Cuts [start, end) at mark edges: pieces with the mark that covers them (if any). */
-function pieces(start: number, end: number, marks: ReturnType<typeof marksOf>): Array<{ start: number; end: number; mark: AlertInfo | undefined }> {
+function pieces(start: number, end: number, all: Marks): Array<{ start: number; end: number; mark: AlertInfo | undefined }> {
+  const marks = touching(all, start, end);
+  if (marks.length === 0) return [{ start, end, mark: undefined }];
   const cuts = new Set([start, end]);
   for (const m of marks) { if (m.start > start && m.start < end) cuts.add(m.start); if (m.end > start && m.end < end) cuts.add(m.end); }
   const sorted = [...cuts].sort((a, b) => a - b);
@@ -50,7 +57,7 @@ function markEl(a: AlertInfo, text: string): HTMLElement {
 }
 
 /** One delivered run in ASCII: text with the alert matches wrapped in <mark>. */
-function asciiBlock(bytes: Uint8Array, item: ConvItem & { kind: "data" }, marks: ReturnType<typeof marksOf>, len: number): HTMLElement {
+function asciiBlock(bytes: Uint8Array, item: ConvItem & { kind: "data" }, marks: Marks, len: number): HTMLElement {
   const pre = h("pre", { class: `data ${item.dir}`, "data-dir": item.dir, "data-offset": item.offset, "data-length": item.length });
   for (const p of pieces(item.offset, item.offset + len, marks)) {
     const text = asciiText(bytes.subarray(item.at + p.start - item.offset, item.at + p.end - item.offset));
@@ -60,7 +67,8 @@ function asciiBlock(bytes: Uint8Array, item: ConvItem & { kind: "data" }, marks:
 }
 
 /** One delivered run as a hex dump (stream offsets in the first column). */
-function hexBlock(bytes: Uint8Array, item: ConvItem & { kind: "data" }, marks: ReturnType<typeof marksOf>, len: number): HTMLElement {
+function hexBlock(bytes: Uint8Array, item: ConvItem & { kind: "data" }, all: Marks, len: number): HTMLElement {
+  const marks = touching(all, item.offset, item.offset + len);
   const pre = h("pre", { class: `data hex ${item.dir}`, "data-dir": item.dir, "data-offset": item.offset, "data-length": item.length });
   for (let o = 0; o < len; o += 16) {
     const lineStart = item.offset + o, lineEnd = item.offset + Math.min(len, o + 16);
