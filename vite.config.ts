@@ -41,6 +41,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: "es2022",
     assetsInlineLimit: 0,            // the core stays a .wasm file, never a data: URL
+    cssCodeSplit: false,             // one stylesheet for both pages
     rolldownOptions: { input: { index: resolve(root, "index.html"), selftest: resolve(root, "selftest.html") } },
   },
   server: { host: "127.0.0.1", fs: { allow: [import.meta.dirname] } },
