@@ -355,7 +355,8 @@ function build(blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize, n:
   for (let i: u32 = 0; i < n; i++) {
     const b = <u32>load<u8>(bk + i), len = load<u32>(lenOf + (<usize>i << 2));
     store<u32>(minLen + (b << 2), min(load<u32>(minLen + (b << 2)), len));
-    store<u32>(klMask + (b << 2), load<u32>(klMask + (b << 2)) | (1 << (min<u32>(8, len) - 1)));
+    const kl = min<u32>(8, len);
+    store<u32>(klMask + (b << 2), load<u32>(klMask + (b << 2)) | (<u32>1 << (kl - 1)));
   }
   let bits: u32 = 1;
   while ((<u32>1 << bits) < n * 2 && bits < 24) bits++;
