@@ -80,7 +80,12 @@ export async function scanMain(argv: string[]): Promise<number> {
     seed: numberArg("seed", o.seed) ?? config.inspection?.seed ?? 0,
   };
   config.postRst = (o["post-rst"] ?? config.postRst ?? "discard") as EngineConfig["postRst"];
-  if (inspection.mode === "inline") { inspection.toserverChunkSize = 0; inspection.toclientChunkSize = 0; }
+  if (inspection.mode === "inline") {
+    inspection.toserverChunkSize = 0; inspection.toclientChunkSize = 0;
+    // inline, bytes are delivered (forwarded) before the ACK: keep the last delivered page so a re-send
+    // that differs from what was forwarded is still reported (stream.reassembly_overlap_different_data)
+    config.retainDelivered ??= true;
+  }
   config.inspection = inspection;
 
   // rules: every file, every error reported; the good rules still load
@@ -155,9 +160,11 @@ export async function scanMain(argv: string[]): Promise<number> {
   let variants: PolicyAllResult | undefined;
   if (policyAll) {
     const replaced = new Set<number>();
-    if (conflicting.size > 0 && !error) {
+    if (conflicting.size > 0) {
+      // the second pass reads the same bytes: an input error was already reported by the first
+      const feedQuiet = (engine: Parameters<typeof feedFile>[0]) => { try { feedFile(engine, file); } catch (e) { if (!(e instanceof EngineError)) throw e; } };
       variants = await policyVariants(wasm, { config, ruleset, establishedOnly: !!o["established-only"], verifyWindow: numberArg("verify-window", o["verify-window"]) },
-        (engine) => feedFile(engine, file), conflicting);
+        feedQuiet, conflicting);
       for (const id of conflicting.keys()) replaced.add(id);
     }
     for (const a of alerts) if (!replaced.has(a.conn.id) && wantEve) eve(alertJson(a));

@@ -162,6 +162,27 @@ describe.skipIf(!HAVE_CORPUS)("--policy all", () => {
   });
 });
 
+describe("the bundled sample", () => {
+  const SAMPLE = resolve(import.meta.dirname, "../../samples/sample.pcap");
+  const RULES = resolve(import.meta.dirname, "../../samples/sample.rules");
+  test("--policy all on a truncated copy: what was read is scanned, the variants too, exit 1", () => {
+    const cut = join(tmp(), "cut.pcap");
+    writeFileSync(cut, readFileSync(SAMPLE).subarray(0, 3000));
+    const r = cli("scan", cut, "--rules", RULES, "--policy", "all");
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/ERR_CAPTURE_TRUNCATED/);
+    expect(r.stdout).toMatch(/old-linux,solaris,hpux11,last: "EVIL"/);
+    expect(r.stdout).toMatch(/\[1:1000001:1\] overlap evasion: GET \/EVIL .* policy-dependent: old-linux,solaris,hpux11,last/);
+  });
+  test("inline: the re-send over forwarded bytes is reported, and the forwarded bytes are what is inspected", () => {
+    const r = cli("scan", SAMPLE, "--rules", RULES, "--inline", "--json");
+    expect(r.status, r.stderr).toBe(0);
+    const ev = lines(r.stdout);
+    expect(ev.some((l) => l.event_type === "anomaly" && l.flow_id === 2 && l.anomaly.event === "stream.reassembly_overlap_different_data")).toBe(true);
+    expect(ev.filter((l) => l.event_type === "alert" && l.flow_id === 2).map((l) => l.alert.signature_id)).toEqual([1000002]);
+  });
+});
+
 describe("--inline --verdicts", () => {
   test("the verdict file names the frame that completed the match; that frame carries the pattern's end", async () => {
     const c = new TcpConversation({ client: "10.0.0.1:1234", server: "10.0.0.2:80" });
