@@ -59,9 +59,10 @@ export interface Scanner {
 export function mergeCallbacks(...sets: EngineCallbacks[]): EngineCallbacks {
   const out: EngineCallbacks = {};
   for (const key of ["onData", "onGap", "onEvent", "onConnection", "onNotice", "onDropped", "onMatch"] as const) {
-    const fns = sets.map((s) => s[key]).filter((f): f is NonNullable<typeof f> => !!f) as Array<(...a: unknown[]) => void>;
+    const fns = sets.map((s) => s[key]).filter((f): f is NonNullable<typeof f> => !!f) as Array<(a: unknown, b: unknown, c: unknown, d: unknown) => void>;
+    // fixed parameters (every callback takes at most four): rest/spread calls are a slow path in V8
     if (fns.length === 1) (out as Record<string, unknown>)[key] = fns[0];
-    else if (fns.length > 1) (out as Record<string, unknown>)[key] = (...a: unknown[]) => { for (const f of fns) f(...a); };
+    else if (fns.length > 1) (out as Record<string, unknown>)[key] = (a: unknown, b: unknown, c: unknown, d: unknown) => { for (const f of fns) f(a, b, c, d); };
   }
   return out;
 }

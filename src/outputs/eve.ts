@@ -8,10 +8,13 @@ import type { Alert } from "../detect/detector.js";
 import type { Drop } from "../detect/scanner.js";
 
 /** Suricata's timestamp format: 2016-01-01T12:00:00.123456+0000 (UTC). */
+let lastSec = NaN, lastText = "";
 export function isoTimestamp(us: number): string {
   const sec = Math.floor(us / 1e6);
+  // the date part changes once a second: formatting it (Date + toISOString) is the slow part
+  if (sec !== lastSec) { lastSec = sec; lastText = new Date(sec * 1000).toISOString().slice(0, 19); }
   const micro = String(Math.round(us - sec * 1e6)).padStart(6, "0");
-  return `${new Date(sec * 1000).toISOString().slice(0, 19)}.${micro}+0000`;
+  return `${lastText}.${micro}+0000`;
 }
 
 function endpoints(conn: Connection): Record<string, unknown> {
