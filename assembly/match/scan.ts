@@ -1,6 +1,7 @@
 // match/scan.ts: the streaming scan over a compiled database (match/database.ts), and the streams.
 // Entry:     matchScanStream(stream, ptr, len): i32, matchScanBlockDb(db, ptr, len): i32 (matches written
-//            to the results buffer, or a MatchStatus); matchStreamOpen/Reset/Close; matchResultsPtr()
+//            to the results buffer, or a MatchStatus); matchStreamOpen/Reset/Close; matchStreamOffset;
+//            matchResultsPtr()
 // Owns:      stream blocks (arena, recycled through streamFree), the results buffer, the stitch buffer
 //            and the host scratch area.
 // Hot path:  yes. No allocation per scan once the results buffer is large enough; one table load per
@@ -291,6 +292,9 @@ export function matchScanStream(st: usize, ptr: usize, len: u32): i32 {
   if (VALIDATE) streamValidate(st);
   return resLost ? MatchStatus.OutOfMemory : <i32>resCount;
 }
+
+/** The stream's offset: bytes scanned since open or the last reset (stream block field at +24). */
+export function matchStreamOffset(st: usize): f64 { return load<f64>(st, ST_OFFSET); }
 
 /** Bytes of one stream block for db. */
 export function matchStreamSize(db: usize): u32 {
