@@ -25,10 +25,8 @@
 
 import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
-import {
-  MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_CSR, DB_REC, DB_BUCKETS, DB_SLOTSHIFT,
-  BK_KLMASK, R_ID, R_LEN, R_KEY, R_BYTES, R_TAG, R_SIZE, CASELESS_BIT, fold64, confirmSlot, confirmTag, gramIndex,
-} from "./database";
+import { MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, gramIndex } from "./database";
+import { confirmBegin, confirmCandidates, confirmCount, confirmLost, confirmResultsPtr } from "./confirm";
 
 // @ts-ignore: decorator
 @inline const ST_MAGIC: u32 = 0x4d535431;
@@ -67,111 +65,14 @@ export function matchScratchArea(len: u32): usize {
   return p;
 }
 
-let resPtr: usize = 0;
-let resCap: u32 = 0;       // records
-let resCount: u32 = 0;
-let resLost = false;
-
-/** The results of the last scan: matchScan's return value says how many 16-byte records. */
-export function matchResultsPtr(): usize { return resPtr; }
-
-function resGrow(): bool {
-  const cap: u32 = resCap == 0 ? 4096 : resCap * 2;
-  if (cap > 0x7ffffff) return false;
-  const p = arenaAlloc(<usize>cap << 4);
-  if (p == 0) return false;
-  if (resCount > 0) memory.copy(p, resPtr, <usize>resCount << 4);
-  resPtr = p; resCap = cap;          // the old buffer is not returned (arena); growth is geometric
-  return true;
-}
-
-// @ts-ignore: decorator
-@inline function emit(id: u32, end: f64): void {
-  if (resCount == resCap && !resGrow()) { resLost = true; return; }
-  const r = resPtr + (<usize>resCount << 4);
-  store<u32>(r, id);
-  store<u32>(r, 0, 4);
-  store<f64>(r, end, 8);
-  resCount++;
-}
-
 let stitchPtr: usize = 0;
 let stitchCap: usize = 0;
 
-// ---- scan context (set once per call, read by confirmAt) ---------------------------------------------
+/** The results of the last scan: matchScan's return value says how many 16-byte records. */
+export function matchResultsPtr(): usize { return confirmResultsPtr(); }
 
-let cDb: usize = 0;
-let cData: usize = 0;
-let cStitchLimit: u32 = 0;   // positions below this are confirmed in the stitch buffer
-let cHist: u32 = 0;          // bytes of history before data[0] (in the stitch buffer)
-let cBase: f64 = 0;          // stream offset of data[0]
-
-/**
- * Exact check of every literal of bucket b that may end at data position pos; emits the matches. One
- * probe of the confirm table per key length kl (= min(8, len)) present in the bucket, shortest first.
- */
-function confirmAt(b: u32, pos: u32): void {
-  const db = cDb;
-  const avail = cHist + pos + 1;          // bytes of the stream up to and including pos
-  const endPtr = pos < cStitchLimit ? stitchPtr + <usize>avail : cData + <usize>pos + 1;
-  // the 8 bytes before endPtr, folded; those before the stream start are garbage, never used (kl <= avail)
-  const tail = fold64(load<u64>(endPtr - 8));
-  const shift = load<u32>(db, DB_SLOTSHIFT);
-  const csrBase = db + <usize>load<u32>(db, DB_CSR);
-  const recs = db + <usize>load<u32>(db, DB_REC);
-  let kls = load<u32>(db + DB_BUCKETS + (b << 4), BK_KLMASK);
-  while (kls != 0) {
-    const kl = <u32>ctz(kls) + 1;
-    if (kl > avail) return;
-    kls &= kls - 1;
-    const key = kl == 8 ? tail : tail >> (64 - 8 * kl);
-    const tag = confirmTag(kl, b);
-    const csr = csrBase + (<usize>confirmSlot(key, tag, shift) << 2);
-    const r1 = load<u32>(csr, 4);
-    for (let r = load<u32>(csr); r < r1; r++) {
-      const rec = recs + <usize>r * R_SIZE;
-      if (load<u64>(rec, R_KEY) != key || load<u32>(rec, R_TAG) != tag) continue;
-      const len = load<u32>(rec, R_LEN);
-      if (len > avail) continue;
-      const bo = load<u32>(rec, R_BYTES);
-      const lit = db + <usize>(bo & ~CASELESS_BIT);
-      // caseless: the folded key already proves the last kl bytes; exact: compare them raw
-      const ok = (bo & CASELESS_BIT) != 0
-        ? len <= 8 || equalFolded(endPtr - len, lit, len - 8)
-        : equalExact(endPtr - len, lit, len);
-      if (ok) emit(load<u32>(rec, R_ID), cBase + <f64>(pos + 1));
-    }
-  }
-}
-
-function equalExact(a: usize, b: usize, len: u32): bool {
-  let i: usize = 0;
-  const n = <usize>len;
-  for (; i + 8 <= n; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
-  for (; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
-  return true;
-}
-
-/** a (data) folded equals b (stored lower-cased). */
-function equalFolded(a: usize, b: usize, len: u32): bool {
-  let i: usize = 0;
-  const n = <usize>len;
-  for (; i + 8 <= n; i += 8) if (fold64(load<u64>(a + i)) != load<u64>(b + i)) return false;
-  for (; i < n; i++) {
-    const c = <u32>load<u8>(a + i);
-    if ((c - 0x41 < 26 ? c | 0x20 : c) != <u32>load<u8>(b + i)) return false;
-  }
-  return true;
-}
-
-/** m: candidate bits (bit 8k+b = bucket b ends at position p+k), lowest first = ascending ends. */
-function candidates(m: u64, p: u32): void {
-  while (m != 0) {
-    const bit = <u32>ctz(m);
-    confirmAt(bit & 7, p + (bit >> 3));
-    m &= m - 1;
-  }
-}
+// @ts-ignore: decorator
+@inline function results(): i32 { return confirmLost() ? MatchStatus.OutOfMemory : <i32>confirmCount(); }
 
 // ---- the shift-or pass ------------------------------------------------------------------------------
 
@@ -190,7 +91,7 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
   const mask: u32 = (1 << load<u32>(db, DB_DBITS)) - 1;
   // position 0: the first byte of its gram is prev, not in data
   let x = entry(table, gramIndex(prev, <u32>load<u8>(data), 0xffff), mask) | carry;
-  if ((~x & 0xff) != 0) candidates(~x & 0xff, 0);
+  if ((~x & 0xff) != 0) confirmCandidates(~x & 0xff, 0);
   carry = x >> 8;
   let p: u32 = 1;
   while (p + 8 <= len) {
@@ -207,7 +108,7 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
     const hi = (t1 >> 56) | (t2 >> 48) | (t3 >> 40) | (t4 >> 32) | (t5 >> 24) | (t6 >> 16) | (t7 >> 8);
     const c = lo | carry;
     carry = hi;
-    if (c != 0xffffffffffffffff) candidates(~c, p);
+    if (c != 0xffffffffffffffff) confirmCandidates(~c, p);
     p += 8;
   }
   if (p < len) {
@@ -221,7 +122,7 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
     }
     x = lo | carry;
     const m = ~x & ((<u64>1 << (8 * k)) - 1);
-    if (m != 0) candidates(m, p);
+    if (m != 0) confirmCandidates(m, p);
     carry = (x >> (8 * k)) | (hi << (64 - 8 * k));
   }
   return carry;
@@ -232,12 +133,11 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
 /** Scans one block (its own stream, offsets from 0). Returns the match count or a MatchStatus. */
 export function matchScanBlockDb(db: usize, ptr: usize, len: u32): i32 {
   if (!matchDbValid(db)) return MatchStatus.BadHandle;
-  resCount = 0; resLost = false;
+  confirmBegin(db, ptr, 0, 0, 0, 0);
   if (len == 0) return 0;
   if (!isInMemory(ptr, len)) return MatchStatus.Malformed;
-  cDb = db; cData = ptr; cStitchLimit = 0; cHist = 0; cBase = 0;
   scanRun(db, ptr, len, 0, 0);
-  return resLost ? MatchStatus.OutOfMemory : <i32>resCount;
+  return results();
 }
 
 /** data[ptr, ptr + len) lies in linear memory, at least 8 bytes above 0 (confirm reads 8 bytes back). */
@@ -259,24 +159,25 @@ function streamLive(st: usize): bool {
  */
 export function matchScanStream(st: usize, ptr: usize, len: u32): i32 {
   if (!streamLive(st)) return MatchStatus.BadHandle;
-  resCount = 0; resLost = false;
+  const db = <usize>load<u32>(st, ST_DB);
+  confirmBegin(db, ptr, 0, 0, 0, 0);
   if (len == 0) return 0;
   if (!isInMemory(ptr, len)) return MatchStatus.Malformed;
-  const db = <usize>load<u32>(st, ST_DB);
   const keep = load<u32>(db, DB_MAXLEN) - 1;
   const hist = load<u32>(st, ST_HIST);
   const histPtr = st + ST_HDR;
   // stitch: history ++ the first keep bytes of data, so literals crossing into data read contiguously
-  cStitchLimit = 0;
+  let stitchLimit: u32 = 0;
   if (hist > 0) {
-    cStitchLimit = min(len, keep);
+    stitchLimit = min(len, keep);
     memory.copy(stitchPtr, histPtr, hist);
-    memory.copy(stitchPtr + hist, ptr, cStitchLimit);
+    memory.copy(stitchPtr + hist, ptr, stitchLimit);
   }
-  cDb = db; cData = ptr; cHist = hist; cBase = load<f64>(st, ST_OFFSET);
+  const base = load<f64>(st, ST_OFFSET);
+  confirmBegin(db, ptr, stitchPtr, stitchLimit, hist, base);
   const prev: u32 = hist > 0 ? <u32>load<u8>(histPtr + hist - 1) : 0;
   store<u64>(st, scanRun(db, ptr, len, prev, load<u64>(st, ST_CARRY)), ST_CARRY);
-  store<f64>(st, cBase + <f64>len, ST_OFFSET);
+  store<f64>(st, base + <f64>len, ST_OFFSET);
   // T1: keep the last min(keep, hist + len) bytes
   if (len >= keep) {
     memory.copy(histPtr, ptr + len - keep, keep);
@@ -290,7 +191,7 @@ export function matchScanStream(st: usize, ptr: usize, len: u32): i32 {
     store<u32>(st, nh, ST_HIST);
   }
   if (VALIDATE) streamValidate(st);
-  return resLost ? MatchStatus.OutOfMemory : <i32>resCount;
+  return results();
 }
 
 /** The stream's offset: bytes scanned since open or the last reset (stream block field at +24). */
