@@ -9,8 +9,8 @@
 //            one fold, one bitmap probe; only candidates that pass the bitmap probe the hash.
 // Algorithm:
 //   1. Filter bitmap (2^B bits, B = log2(16 n) rounded up, at least 2^12): bucket b has a key length
-//      km(b) = min(8, shortest literal of b); every literal sets the bit of hash(its folded last km(b)
-//      bytes, tag(km, b)). A candidate whose folded last km(b) bytes hit a clear bit is dropped: no
+//      km(b) = min(16, shortest literal of b); every literal sets the bit of filterHash(its folded last
+//      km(b) bytes, tag(min(8, km), b)). A candidate whose folded last km(b) bytes hit a clear bit is dropped: no
 //      literal of b can end there (no false negative: the literal's own bit is set). About 1/16 of the
 //      false candidates pass (one bit per literal in 16 n bits).
 //   2. Confirm hash: one probe per key length kl = min(8, len) present in the bucket (klMask), key = the
@@ -19,7 +19,7 @@
 // Invariants (database, checked by dbValidate in database.ts):
 //   D4  the records of slot s are rec[csr[s]] .. rec[csr[s+1]]; a record sits in the slot of
 //       confirmSlot(its key, its tag);
-//   D5  every record's filter bit is set (bit confirmSlot(last km(b) bytes, tag(km(b), b), filterShift)).
+//   D5  every literal's filter bit is set (filterHash of its last km(b) bytes).
 // Results: records of 16 B {u32 id, u32 0, f64 end}, ascending end (candidates arrive in ascending
 //   position; the records of one position in slot order). If the buffer cannot grow, matches are dropped
 //   and confirmLost() is true until the next confirmBegin.
@@ -27,7 +27,7 @@
 import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
 import {
-  DB_CSR, DB_REC, DB_BUCKETS, DB_SLOTSHIFT, DB_FILTER, DB_FILTERSHIFT, DB_COUNT, BK_KLMASK, BK_KMSHIFT,
+  DB_CSR, DB_REC, DB_BUCKETS, DB_SLOTSHIFT, DB_FILTER, DB_FILTERSHIFT, DB_KEY2MASK, DB_COUNT, BK_KLMASK, BK_KMSHIFT,
   R_ID, R_LEN, R_KEY, R_BYTES, R_TAG, R_SIZE, CASELESS_BIT, CONFIRM_HASH, NBUCKETS, fold64, foldByte,
 } from "./database";
 
@@ -48,6 +48,21 @@ function literalKey(endPtr: usize, kl: u32): u64 {
   let k: u64 = 0;
   for (let i: u32 = 0; i < kl; i++) k |= <u64>foldByte(<u32>load<u8>(endPtr - kl + i)) << (8 * i);
   return k;
+}
+
+/**
+ * The filter bit of a key: key1 = the last min(8, km) bytes (first byte lowest), key2 = the km - 8 bytes
+ * before them, kept in the high bytes of a u64 (0 when km <= 8), tag = confirmTag(min(8, km), b).
+ */
+// @ts-ignore: decorator
+@inline function filterHash(key1: u64, key2: u64, tag: u32, shift: u32): u32 {
+  return confirmSlot(key1 ^ (key2 * 0xff51afd7ed558ccd), tag, shift);
+}
+
+/** key2 of a literal ending at endPtr whose bucket's key2 mask is mask2 (literal length >= km). */
+function literalKey2(endPtr: usize, mask2: u64): u64 {
+  const n = <u32>popcnt(mask2) >> 3;     // km - 8 bytes
+  return n == 0 ? 0 : literalKey(endPtr - 8, n) << (64 - 8 * n);
 }
 
 /** log2 of the filter bitmap's bits for n literals: about 16 bits per literal, at least 2^12. */
@@ -79,7 +94,8 @@ export function confirmBuild(db: usize, blob: usize, lit: usize, lenOf: usize, b
     const b = <u32>load<u8>(bk + i);
     const end = blob + load<u32>(lit + (<usize>i << 2)) + 12 + len;
     const km: u32 = 8 - (load<u32>(db + DB_BUCKETS + (b << 4), BK_KMSHIFT) >> 3);
-    const f = confirmSlot(literalKey(end, km), confirmTag(km, b), fshift);
+    const k2 = literalKey2(end, load<u64>(db + DB_KEY2MASK + (b << 3)));
+    const f = filterHash(literalKey(end, km), k2, confirmTag(km, b), fshift);
     store<u32>(filter + (<usize>(f >> 5) << 2), load<u32>(filter + (<usize>(f >> 5) << 2)) | (1 << (f & 31)));
     const kl = min<u32>(8, len);
     const s = confirmSlot(literalKey(end, kl), confirmTag(kl, b), shift);
@@ -141,7 +157,10 @@ export function confirmValidate(db: usize): void {
       const km: u32 = 8 - (kmShift >> 3);
       check(km <= (tag & 15), "D5: km(b) <= every key length of b");
       const key = load<u64>(p, R_KEY) >> (8 * ((tag & 15) - km));   // the last km of the kl key bytes
-      const f = confirmSlot(key, confirmTag(km, b), fshift);
+      const bo = load<u32>(p, R_BYTES);
+      // the stored bytes are folded for caseless literals; fold exact ones here, as the filter does
+      const end = db + <usize>(bo & ~CASELESS_BIT) + len;
+      const f = filterHash(key, literalKey2(end, load<u64>(db + DB_KEY2MASK + (b << 3))), confirmTag(km, b), fshift);
       check((load<u32>(filter + (<usize>(f >> 5) << 2)) >> (f & 31) & 1) != 0, "D5: filter bit of a literal set");
     }
   }
@@ -192,6 +211,7 @@ let cBase: f64 = 0;          // stream offset of data[0]
 let cFilter: usize = 0;
 let cFilterShift: u32 = 0;
 let cBuckets: usize = 0;
+let cKey2Mask: usize = 0;
 
 /** Starts a scan call: clears the results and fixes where candidate positions' bytes are. */
 export function confirmBegin(db: usize, data: usize, stitch: usize, stitchLimit: u32, hist: u32, base: f64): void {
@@ -200,6 +220,7 @@ export function confirmBegin(db: usize, data: usize, stitch: usize, stitchLimit:
   cFilter = db + <usize>load<u32>(db, DB_FILTER);
   cFilterShift = load<u32>(db, DB_FILTERSHIFT);
   cBuckets = db + DB_BUCKETS;
+  cKey2Mask = db + DB_KEY2MASK;
 }
 
 /**
@@ -214,9 +235,9 @@ export function confirmCandidates(m: u64, p: u32): void {
     // the 8 bytes before endPtr, folded; bytes before the stream start are garbage, never used as a match
     // (a key longer than the bytes seen cannot belong to a literal that fits, and confirmAt checks len)
     const tail = fold64(load<u64>(endPtr - 8));
-    const h = cBuckets + (b << 4);
-    const kmShift = load<u32>(h, BK_KMSHIFT);
-    const f = confirmSlot(tail >> kmShift, confirmTag(8 - (kmShift >> 3), b), cFilterShift);
+    const head = fold64(load<u64>(max<usize>(endPtr, 16) - 16)) & load<u64>(cKey2Mask + (b << 3));
+    const kmShift = load<u32>(cBuckets + (b << 4), BK_KMSHIFT);
+    const f = filterHash(tail >> kmShift, head, confirmTag(8 - (kmShift >> 3), b), cFilterShift);
     if ((load<u32>(cFilter + (<usize>(f >> 5) << 2)) & (1 << (f & 31))) != 0) confirmAt(b, pos, endPtr, tail);
     m &= m - 1;
   } while (m != 0);

@@ -31,11 +31,15 @@
 //   40  u32 recOff           24-byte literal records, ordered by slot
 //   44  u32 buckets used
 //   48  8 x 16-byte bucket headers: u32 W, u32 klMask (bit k-1: a literal with kl = k),
-//       u32 kmShift (64 - 8 km, km = min(8, shortest literal): the filter key length), u32 -
+//       u32 kmShift (64 - 8 min(8, km), km = min(16, shortest literal): the filter key length), u32 -
 //   176 u32 slotShift        64 - log2(slots)
 //   180 u32 filterOff        confirm filter bitmap, 2^(64 - filterShift) bits (confirm.ts)
 //   184 u32 filterShift
-//   192 ... table, filter, csr, records, literal bytes
+//   188 u32 stride           positions the scan looks up: 1 (every one) or 2 (every other one)
+//   192 8 x u64 key2Mask     per bucket: the filter key's bytes before the last 8 (km > 8), in place
+//   256 u32 pairBit          stride 2: 1 when bucket 0 holds the 2-byte literals (checked by SIMD), else 0
+//   260 4 x (u8 first, u8 second)  their byte pairs, case variants included, repeated to fill 4
+//   288 ... table, filter, csr, records, literal bytes
 // Record (24 B): u64 key (the folded last kl = min(8, len) bytes, first byte lowest), u32 id, u32 len,
 //   u32 bytesOff | CASELESS_BIT, u32 tag (kl | bucket << 4). One confirm hash table for all buckets,
 //   keyed by (key, tag).
@@ -90,13 +94,19 @@ export const enum MatchStatus {
 // @ts-ignore: decorator
 @inline export const DB_BUCKETS = 48;
 // @ts-ignore: decorator
-@inline const DB_HDR = 192;
+@inline const DB_HDR = 288;
 // @ts-ignore: decorator
 @inline export const DB_SLOTSHIFT = 176;
 // @ts-ignore: decorator
 @inline export const DB_FILTER = 180;
 // @ts-ignore: decorator
 @inline export const DB_FILTERSHIFT = 184;
+// @ts-ignore: decorator
+@inline export const DB_STRIDE = 188;
+// @ts-ignore: decorator
+@inline export const DB_KEY2MASK = 192;
+// @ts-ignore: decorator
+@inline export const DB_PAIRS = 256;
 // bucket header fields
 // @ts-ignore: decorator
 @inline export const BK_W = 0;
@@ -186,6 +196,18 @@ function parseBlob(blob: usize, blobLen: u32, lit: usize, n: u32): i32 {
 /** Shift-or width for a bucket whose shortest literal has `minLen` bytes. */
 // @ts-ignore: decorator
 @inline function widthFor(minLen: u32): u32 { return min<u32>(MAX_W, max<u32>(1, minLen - 1)); }
+
+/**
+ * Stride-2 databases (scan.ts looks up every other position) give each bucket one more gram, the
+ * literal's first byte after any byte, so that every end position has at least one gram looked up
+ * (W >= 2 needs literals of >= 2 bytes). Used for small sets, where the filter's speed is the scan's.
+ */
+// @ts-ignore: decorator
+@inline function width2For(minLen: u32): u32 { return min<u32>(MAX_W, minLen); }
+
+/** Stride 2 for sets of at most STRIDE2_MAX literals of >= 2 bytes (measured: README.md). */
+// @ts-ignore: decorator
+@inline const STRIDE2_MAX: u32 = 200;
 
 /**
  * Estimated candidate rate of one bucket (n literals, shortest minLen) for the bucket DP: each of its
@@ -338,6 +360,42 @@ function siftDown(lenOf: usize, order: usize, root: u32, n: u32): void {
   }
 }
 
+/**
+ * Stride 2 needs every bucket's literals to have >= 3 bytes, except bucket 0 when it holds only 2-byte
+ * literals with at most 4 byte pairs (case variants included): the stride-2 loop checks those pairs at
+ * every position with SIMD compares instead of the table. Fills DB_PAIRS; false when that does not hold.
+ */
+function pairsFill(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, n: u32): bool {
+  let np: u32 = 0;
+  const pairs = db + DB_PAIRS + 4;
+  for (let i: u32 = 0; i < n; i++) {
+    const len = load<u32>(lenOf + (<usize>i << 2));
+    const b = <u32>load<u8>(bk + i);
+    if (len >= 3 && b != 0) continue;
+    if (len != 2) { if (np == 0) continue; return false; }       // bucket 0 mixes lengths
+    if (b != 0) return false;
+    const h = blob + load<u32>(lit + (<usize>i << 2));
+    const caseless = (load<u32>(h, 4) & 1) != 0;
+    const x = <u32>load<u8>(h, 12), y = <u32>load<u8>(h, 13);
+    const xn = caseless && isAlpha(x) ? 2 : 1, yn = caseless && isAlpha(y) ? 2 : 1;
+    for (let a = 0; a < xn; a++) {
+      for (let c = 0; c < yn; c++) {
+        if (np == 4) return false;
+        store<u8>(pairs + (np << 1), <u8>(a == 0 ? x : x ^ 0x20));
+        store<u8>(pairs + (np << 1) + 1, <u8>(c == 0 ? y : y ^ 0x20));
+        np++;
+      }
+    }
+  }
+  // a bucket 0 of longer literals seen before any 2-byte one: fine only if no 2-byte literal followed
+  for (let i: u32 = 0; i < n && np > 0; i++) {
+    if (<u32>load<u8>(bk + i) == 0 && load<u32>(lenOf + (<usize>i << 2)) != 2) return false;
+  }
+  for (let k = np; k < 4 && np > 0; k++) store<u16>(pairs + (k << 1), load<u16>(pairs + ((k % np) << 1)));
+  store<u32>(db, np > 0 ? 1 : 0, DB_PAIRS);
+  return true;
+}
+
 /** Allocates the block and fills header, table, confirm structures and literal bytes. */
 function build(blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize, n: u32, nb: u32,
                maxLen: u32, totalBytes: u64): i32 {
@@ -377,15 +435,21 @@ function build(blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize, n:
   store<u32>(db, 64 - bits, DB_SLOTSHIFT);
   store<u32>(db, filterOff, DB_FILTER);
   store<u32>(db, 64 - fbits, DB_FILTERSHIFT);
+  let shortest: u32 = 0xffffffff;
+  for (let b: u32 = 0; b < NBUCKETS; b++) shortest = min(shortest, load<u32>(minLen + (b << 2)));
+  const stride: u32 = n <= STRIDE2_MAX && shortest >= 2 && pairsFill(db, blob, lit, lenOf, bk, n) ? 2 : 1;
+  store<u32>(db, stride, DB_STRIDE);
+  const pairBucket = stride == 2 && load<u32>(db, DB_PAIRS) != 0;
   let init: u64 = 0;
   for (let b: u32 = 0; b < NBUCKETS; b++) {
     const h = db + DB_BUCKETS + (b << 4);
     const ml = load<u32>(minLen + (b << 2));
     if (ml != 0xffffffff) {
-      const w = widthFor(ml);
+      const w = stride == 2 && !(b == 0 && pairBucket) ? width2For(ml) : widthFor(ml);
       store<u32>(h, w, BK_W);
       store<u32>(h, load<u32>(klMask + (b << 2)), BK_KLMASK);
       store<u32>(h, 64 - 8 * min<u32>(8, ml), BK_KMSHIFT);
+      if (ml > 8) store<u64>(db + DB_KEY2MASK + (b << 3), <u64>-1 << (8 * (16 - min<u32>(16, ml))));
       for (let e: u32 = 0; e < w; e++) init |= <u64>1 << (8 * e + b);
     } else {
       init |= <u64>1 << b;   // an empty bucket never fires
@@ -409,14 +473,14 @@ function fillTable(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, 
     const caseless = (load<u32>(h, 4) & 1) != 0;
     const len = load<u32>(lenOf + (<usize>i << 2));
     const bytes = h + 12;
-    if (len == 1) {
-      const c = <u32>load<u8>(bytes);
-      for (let p: u32 = 0; p < 256; p++) clearGram(table, mask, p, c, caseless, <u64>1 << b);
-      continue;
-    }
     for (let e: u32 = 0; e < w; e++) {
-      const end = len - 1 - e;   // index of the gram's second byte; w <= len - 1 so end >= 1
-      clearGram(table, mask, <u32>load<u8>(bytes + end - 1), <u32>load<u8>(bytes + end), caseless, <u64>1 << (8 * e + b));
+      const end = len - 1 - e;   // index of the gram's second byte; w <= len so end >= 0
+      const c = <u32>load<u8>(bytes + end);
+      if (end == 0) {            // the gram's first byte lies before the literal: any byte
+        for (let p: u32 = 0; p < 256; p++) clearGram(table, mask, p, c, caseless, <u64>1 << (8 * e + b));
+      } else {
+        clearGram(table, mask, <u32>load<u8>(bytes + end - 1), c, caseless, <u64>1 << (8 * e + b));
+      }
     }
   }
 }

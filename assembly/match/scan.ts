@@ -25,7 +25,7 @@
 
 import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
-import { MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, gramIndex } from "./database";
+import { MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_STRIDE, DB_PAIRS, gramIndex } from "./database";
 import { confirmBegin, confirmCandidates, confirmCount, confirmLost, confirmResultsPtr } from "./confirm";
 
 // @ts-ignore: decorator
@@ -94,6 +94,10 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
   if ((~x & 0xff) != 0) confirmCandidates(~x & 0xff, 0);
   carry = x >> 8;
   let p: u32 = 1;
+  if (load<u32>(db, DB_STRIDE) == 2) {
+    const r = scanStride2(db, table, mask, data, len, carry);
+    p = <u32>r; carry = r2Carry;
+  }
   while (p + 8 <= len) {
     const q = data + <usize>p - 1;
     const t0 = entry(table, <u32>load<u16>(q), mask);
@@ -126,6 +130,56 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
     carry = (x >> (8 * k)) | (hi << (64 - 8 * k));
   }
   return carry;
+}
+
+let r2Carry: u64 = 0;
+
+/**
+ * Stride 2 (databases built for it, database.ts): 16 positions [p, p + 16) per step from p = 1, looking
+ * up the grams at p, p + 2, ..., p + 14 only. S = T[g0] | T[g1] << 16 | ... | T[g7] << 112 is 192 bits:
+ * positions p..p+7 (with the carry), p+8..p+15, and the carry for p+16..p+23. Every gram's table bits
+ * are valid at any position, so the stride-1 loop may continue where this one stops. Returns the next
+ * position (carry in r2Carry).
+ */
+function scanStride2(db: usize, table: usize, mask: u32, data: usize, len: u32, carry: u64): u32 {
+  // bucket 0 as the 2-byte literals' pairs (pairBit 1): its table bits are ignored here, and a lane of
+  // 0x01 marks a position where (previous byte, byte) is one of the 4 pairs
+  const pairBit = load<u32>(db, DB_PAIRS);
+  const ignore: u64 = pairBit != 0 ? 0x0101010101010101 : 0;
+  const one = i8x16.splat(<i8>pairBit);
+  const pairs = db + DB_PAIRS + 4;
+  const f0 = i8x16.splat(load<i8>(pairs)), s0 = i8x16.splat(load<i8>(pairs, 1));
+  const f1 = i8x16.splat(load<i8>(pairs, 2)), s1 = i8x16.splat(load<i8>(pairs, 3));
+  const f2 = i8x16.splat(load<i8>(pairs, 4)), s2 = i8x16.splat(load<i8>(pairs, 5));
+  const f3 = i8x16.splat(load<i8>(pairs, 6)), s3 = i8x16.splat(load<i8>(pairs, 7));
+  let p: u32 = 1;
+  while (p + 16 <= len) {
+    const q = data + <usize>p - 1;
+    const t0 = entry(table, <u32>load<u16>(q), mask);
+    const t1 = entry(table, <u32>load<u16>(q, 2), mask);
+    const t2 = entry(table, <u32>load<u16>(q, 4), mask);
+    const t3 = entry(table, <u32>load<u16>(q, 6), mask);
+    const t4 = entry(table, <u32>load<u16>(q, 8), mask);
+    const t5 = entry(table, <u32>load<u16>(q, 10), mask);
+    const t6 = entry(table, <u32>load<u16>(q, 12), mask);
+    const t7 = entry(table, <u32>load<u16>(q, 14), mask);
+    const prev = v128.load(q), cur = v128.load(q, 1);
+    const hit = v128.or(
+      v128.or(v128.and(i8x16.eq(prev, f0), i8x16.eq(cur, s0)), v128.and(i8x16.eq(prev, f1), i8x16.eq(cur, s1))),
+      v128.or(v128.and(i8x16.eq(prev, f2), i8x16.eq(cur, s2)), v128.and(i8x16.eq(prev, f3), i8x16.eq(cur, s3))));
+    const pr = v128.and(hit, one);
+    const c0 = (t0 | (t1 << 16) | (t2 << 32) | (t3 << 48) | carry | ignore) & ~i64x2.extract_lane(pr, 0);
+    const c1 = ((t1 >> 48) | (t2 >> 32) | (t3 >> 16) | t4 | (t5 << 16) | (t6 << 32) | (t7 << 48) | ignore)
+      & ~i64x2.extract_lane(pr, 1);
+    carry = (t5 >> 48) | (t6 >> 32) | (t7 >> 16);
+    if ((c0 & c1) != 0xffffffffffffffff) {
+      if (c0 != 0xffffffffffffffff) confirmCandidates(~c0, p);
+      if (c1 != 0xffffffffffffffff) confirmCandidates(~c1, p + 8);
+    }
+    p += 16;
+  }
+  r2Carry = carry;
+  return p;
 }
 
 // ---- entry points -----------------------------------------------------------------------------------
