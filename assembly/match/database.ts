@@ -8,7 +8,8 @@
 //   D1  every literal is in exactly one bucket b, len >= minLen(b), and the bucket's key-length mask
 //       has bit kl-1 set for kl = min(8, len);
 //   D2  for every literal of bucket b and every e < W(b), the shift-or table has bit 8e+b clear at the
-//       (hashed) gram that ends e bytes before the literal's end (all case variants when caseless);
+//       (hashed) gram that ends e bytes before the literal's end (all case variants when caseless;
+//       every first byte when the gram starts before the literal: stride 2, or 1-byte literals);
 //       so a literal can never be filtered out (no false negative);
 //   D3  bits 8e+b with e >= W(b) are clear in every table entry (no constraint there);
 //   D4, D5  the confirm hash and filter bitmap (confirm.ts, checked by confirmValidate).

@@ -9,8 +9,9 @@
 // Algorithm (README.md): per position p the gram (byte[p-1], byte[p]) indexes a u64 table whose bit
 //   8e+b is 0 when some literal of bucket b has that gram e bytes before its end. Eight positions at
 //   once: S = T[g0] | T[g1] << 8 | ... | T[g7] << 56 (128 bits); C = low 64 | carry; carry = high 64.
-//   A 0 bit b of byte k of C is a candidate of bucket b ending at position k; confirm.ts-style exact
-//   check against the literal records follows (confirmAt).
+//   Stride-2 databases (small sets) look up every other position, 16 per step (scanStride2).
+//   A 0 bit b of byte k of C is a candidate of bucket b ending at position k; confirm.ts filters and
+//   checks it against the literal records (confirmCandidates).
 // Arguments: data must lie in linear memory at ptr >= 8, else MatchStatus.Malformed (nothing scanned).
 // Invariants (stream block, checked by streamValidate when VALIDATE):
 //   T1  hist <= maxLen - 1, and hist == min(maxLen - 1, offset): history holds the stream's last bytes;
