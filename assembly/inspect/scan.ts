@@ -5,9 +5,8 @@
 // Entry:     inspectAttach(db): Status, inspectData(f, dir, e, ptr, len, off), inspectGap(e), inspectEnd(e)
 // Owns:      the endpoint's E_MATCH_STREAM field (a match/ stream handle, opened at the first delivery).
 // Offsets:   a match's end is reported in the direction's stream offsets: the run's offset plus the
-//            match end relative to the stream's position before the run (the match/ stream block keeps
-//            its position as f64 at +24, documented in match/scan.ts), so a reset at a gap needs no
-//            stored base.
+//            match end relative to the stream's position before the run (matchStreamOffset), so a
+//            reset at a gap needs no stored base.
 // Gaps:      the stream is reset at a gap: no match spans bytes the receiver never got.
 // Limits:    a stream that cannot be opened (memory) leaves the direction uninspected, counted in
 //            St.MatchErrors; results that do not fit are dropped by match/ and counted too.
@@ -17,7 +16,9 @@ import { Status } from "../abi/status";
 import { St } from "../abi/stats";
 import { statAdd } from "../util/cfg";
 import { matchDbValid } from "../match/database";
-import { matchStreamOpen, matchStreamReset, matchStreamClose, matchScanStream, matchResultsPtr } from "../match/scan";
+import {
+  matchStreamOpen, matchStreamReset, matchStreamClose, matchScanStream, matchResultsPtr, matchStreamOffset,
+} from "../match/scan";
 import { hostMatch } from "../host";
 
 let db: usize = 0;
@@ -41,7 +42,7 @@ export function inspectData(f: usize, dir: i32, e: usize, ptr: usize, len: u32, 
     st = <usize>h;
     store<u32>(e, <u32>st, E_MATCH_STREAM);
   }
-  const before = load<f64>(st, 24);
+  const before = matchStreamOffset(st);
   const n = matchScanStream(st, ptr, len);
   if (n < 0) { statAdd(St.MatchErrors, 1); return; }
   const res = matchResultsPtr();

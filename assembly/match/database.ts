@@ -8,11 +8,11 @@
 //   D1  every literal is in exactly one bucket b, len >= minLen(b), and the bucket's key-length mask
 //       has bit kl-1 set for kl = min(8, len);
 //   D2  for every literal of bucket b and every e < W(b), the shift-or table has bit 8e+b clear at the
-//       (hashed) gram that ends e bytes before the literal's end (all case variants when caseless);
+//       (hashed) gram that ends e bytes before the literal's end (all case variants when caseless;
+//       every first byte when the gram starts before the literal: stride 2, or 1-byte literals);
 //       so a literal can never be filtered out (no false negative);
 //   D3  bits 8e+b with e >= W(b) are clear in every table entry (no constraint there);
-//   D4  the confirm records of slot s are rec[csr[s]] .. rec[csr[s+1]]; a record sits in the slot of
-//       confirmSlot(its key, its tag).
+//   D4, D5  the confirm hash and filter bitmap (confirm.ts, checked by confirmValidate).
 // Limits:    arena exhausted -> MatchStatus.OutOfMemory, nothing allocated that is not recycled.
 //
 // Blob (written by the host into matchScratch):  u32 count, then per literal
@@ -31,9 +31,16 @@
 //   36  u32 csrOff           u32[slots + 1]
 //   40  u32 recOff           24-byte literal records, ordered by slot
 //   44  u32 buckets used
-//   48  8 x 16-byte bucket headers: u32 W, u32 klMask (bit k-1: a literal with kl = k), u32 -, u32 -
+//   48  8 x 16-byte bucket headers: u32 W, u32 klMask (bit k-1: a literal with kl = k),
+//       u32 kmShift (64 - 8 min(8, km), km = min(16, shortest literal): the filter key length), u32 -
 //   176 u32 slotShift        64 - log2(slots)
-//   192 ... table, csr, records, literal bytes
+//   180 u32 filterOff        confirm filter bitmap, 2^(64 - filterShift) bits (confirm.ts)
+//   184 u32 filterShift
+//   188 u32 stride           positions the scan looks up: 1 (every one) or 2 (every other one)
+//   192 8 x u64 key2Mask     per bucket: the filter key's bytes before the last 8 (km > 8), in place
+//   256 u32 pairBit          stride 2: 1 when bucket 0 holds the 2-byte literals (checked by SIMD), else 0
+//   260 4 x (u8 first, u8 second)  their byte pairs, case variants included, repeated to fill 4
+//   288 ... table, filter, csr, records, literal bytes
 // Record (24 B): u64 key (the folded last kl = min(8, len) bytes, first byte lowest), u32 id, u32 len,
 //   u32 bytesOff | CASELESS_BIT, u32 tag (kl | bucket << 4). One confirm hash table for all buckets,
 //   keyed by (key, tag).
@@ -41,6 +48,7 @@
 
 import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
+import { confirmBuild, confirmFilterBits, confirmValidate } from "./confirm";
 
 /**
  * Results of the match* calls. A separate range from abi/status.ts (-100 and below) so the core's
@@ -87,14 +95,26 @@ export const enum MatchStatus {
 // @ts-ignore: decorator
 @inline export const DB_BUCKETS = 48;
 // @ts-ignore: decorator
-@inline const DB_HDR = 192;
+@inline const DB_HDR = 288;
 // @ts-ignore: decorator
 @inline export const DB_SLOTSHIFT = 176;
+// @ts-ignore: decorator
+@inline export const DB_FILTER = 180;
+// @ts-ignore: decorator
+@inline export const DB_FILTERSHIFT = 184;
+// @ts-ignore: decorator
+@inline export const DB_STRIDE = 188;
+// @ts-ignore: decorator
+@inline export const DB_KEY2MASK = 192;
+// @ts-ignore: decorator
+@inline export const DB_PAIRS = 256;
 // bucket header fields
 // @ts-ignore: decorator
 @inline export const BK_W = 0;
 // @ts-ignore: decorator
 @inline export const BK_KLMASK = 4;
+// @ts-ignore: decorator
+@inline export const BK_KMSHIFT = 8;
 // record fields
 // @ts-ignore: decorator
 @inline export const R_KEY = 0;
@@ -177,6 +197,18 @@ function parseBlob(blob: usize, blobLen: u32, lit: usize, n: u32): i32 {
 /** Shift-or width for a bucket whose shortest literal has `minLen` bytes. */
 // @ts-ignore: decorator
 @inline function widthFor(minLen: u32): u32 { return min<u32>(MAX_W, max<u32>(1, minLen - 1)); }
+
+/**
+ * Stride-2 databases (scan.ts looks up every other position) give each bucket one more gram, the
+ * literal's first byte after any byte, so that every end position has at least one gram looked up
+ * (W >= 2 needs literals of >= 2 bytes). Used for small sets, where the filter's speed is the scan's.
+ */
+// @ts-ignore: decorator
+@inline function width2For(minLen: u32): u32 { return min<u32>(MAX_W, minLen); }
+
+/** Stride 2 for sets of at most STRIDE2_MAX literals of >= 2 bytes (measured: README.md). */
+// @ts-ignore: decorator
+@inline const STRIDE2_MAX: u32 = 200;
 
 /**
  * Estimated candidate rate of one bucket (n literals, shortest minLen) for the bucket DP: each of its
@@ -329,21 +361,40 @@ function siftDown(lenOf: usize, order: usize, root: u32, n: u32): void {
   }
 }
 
-/** A record's tag: its key length and bucket (a candidate of bucket b only looks at b's records). */
-// @ts-ignore: decorator
-@inline export function confirmTag(kl: u32, b: u32): u32 { return kl | (b << 4); }
-
-/** Slot of a confirm key with its tag (mixed in: equal suffixes of other lengths/buckets spread apart). */
-// @ts-ignore: decorator
-@inline export function confirmSlot(key: u64, tag: u32, shift: u32): u32 {
-  return <u32>(((key ^ (<u64>tag << 56)) * CONFIRM_HASH) >> shift);
-}
-
-/** The folded last kl bytes (kl <= 8) of a literal ending at endPtr, without reading before its start. */
-function literalKey(endPtr: usize, kl: u32): u64 {
-  let k: u64 = 0;
-  for (let i: u32 = 0; i < kl; i++) k |= <u64>foldByte(<u32>load<u8>(endPtr - kl + i)) << (8 * i);
-  return k;
+/**
+ * Stride 2 needs every bucket's literals to have >= 3 bytes, except bucket 0 when it holds only 2-byte
+ * literals with at most 4 byte pairs (case variants included): the stride-2 loop checks those pairs at
+ * every position with SIMD compares instead of the table. Fills DB_PAIRS; false when that does not hold.
+ */
+function pairsFill(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, n: u32): bool {
+  let np: u32 = 0;
+  const pairs = db + DB_PAIRS + 4;
+  for (let i: u32 = 0; i < n; i++) {
+    const len = load<u32>(lenOf + (<usize>i << 2));
+    const b = <u32>load<u8>(bk + i);
+    if (len >= 3 && b != 0) continue;
+    if (len != 2) { if (np == 0) continue; return false; }       // bucket 0 mixes lengths
+    if (b != 0) return false;
+    const h = blob + load<u32>(lit + (<usize>i << 2));
+    const caseless = (load<u32>(h, 4) & 1) != 0;
+    const x = <u32>load<u8>(h, 12), y = <u32>load<u8>(h, 13);
+    const xn = caseless && isAlpha(x) ? 2 : 1, yn = caseless && isAlpha(y) ? 2 : 1;
+    for (let a = 0; a < xn; a++) {
+      for (let c = 0; c < yn; c++) {
+        if (np == 4) return false;
+        store<u8>(pairs + (np << 1), <u8>(a == 0 ? x : x ^ 0x20));
+        store<u8>(pairs + (np << 1) + 1, <u8>(c == 0 ? y : y ^ 0x20));
+        np++;
+      }
+    }
+  }
+  // a bucket 0 of longer literals seen before any 2-byte one: fine only if no 2-byte literal followed
+  for (let i: u32 = 0; i < n && np > 0; i++) {
+    if (<u32>load<u8>(bk + i) == 0 && load<u32>(lenOf + (<usize>i << 2)) != 2) return false;
+  }
+  for (let k = np; k < 4 && np > 0; k++) store<u16>(pairs + (k << 1), load<u16>(pairs + ((k % np) << 1)));
+  store<u32>(db, np > 0 ? 1 : 0, DB_PAIRS);
+  return true;
 }
 
 /** Allocates the block and fills header, table, confirm structures and literal bytes. */
@@ -362,8 +413,10 @@ function build(blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize, n:
   while ((<u32>1 << bits) < n * 2 && bits < 24) bits++;
   const slots: u32 = 1 << bits;
   const dbits = dbitsFor(n);
+  const fbits = confirmFilterBits(n);
   const tableOff: u32 = DB_HDR;
-  const csrOff: u32 = tableOff + (8 << dbits);
+  const filterOff: u32 = tableOff + (8 << dbits);
+  const csrOff: u32 = filterOff + max<u32>(8, (<u32>1 << fbits) >> 3);
   const recOff: u32 = (csrOff + (slots + 1) * 4 + 15) & ~15;
   const bytesOff: u32 = recOff + n * R_SIZE;
   const size64: u64 = <u64>bytesOff + totalBytes + 8;
@@ -382,21 +435,30 @@ function build(blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize, n:
   store<u32>(db, recOff, DB_REC);
   store<u32>(db, nb, DB_NBUCKETS);
   store<u32>(db, 64 - bits, DB_SLOTSHIFT);
+  store<u32>(db, filterOff, DB_FILTER);
+  store<u32>(db, 64 - fbits, DB_FILTERSHIFT);
+  let shortest: u32 = 0xffffffff;
+  for (let b: u32 = 0; b < NBUCKETS; b++) shortest = min(shortest, load<u32>(minLen + (b << 2)));
+  const stride: u32 = n <= STRIDE2_MAX && shortest >= 2 && pairsFill(db, blob, lit, lenOf, bk, n) ? 2 : 1;
+  store<u32>(db, stride, DB_STRIDE);
+  const pairBucket = stride == 2 && load<u32>(db, DB_PAIRS) != 0;
   let init: u64 = 0;
   for (let b: u32 = 0; b < NBUCKETS; b++) {
     const h = db + DB_BUCKETS + (b << 4);
     const ml = load<u32>(minLen + (b << 2));
     if (ml != 0xffffffff) {
-      const w = widthFor(ml);
+      const w = stride == 2 && !(b == 0 && pairBucket) ? width2For(ml) : widthFor(ml);
       store<u32>(h, w, BK_W);
       store<u32>(h, load<u32>(klMask + (b << 2)), BK_KLMASK);
+      store<u32>(h, 64 - 8 * min<u32>(8, ml), BK_KMSHIFT);
+      if (ml > 8) store<u64>(db + DB_KEY2MASK + (b << 3), <u64>-1 << (8 * (16 - min<u32>(16, ml))));
       for (let e: u32 = 0; e < w; e++) init |= <u64>1 << (8 * e + b);
     } else {
       init |= <u64>1 << b;   // an empty bucket never fires
     }
   }
   fillTable(db, blob, lit, lenOf, bk, n, init, dbits);
-  fillConfirm(db, blob, lit, lenOf, bk, slot, n, slots, bytesOff);
+  confirmBuild(db, blob, lit, lenOf, bk, slot, n, slots, bytesOff);
   if (VALIDATE) dbValidate(db);
   return <i32>db;
 }
@@ -413,60 +475,16 @@ function fillTable(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, 
     const caseless = (load<u32>(h, 4) & 1) != 0;
     const len = load<u32>(lenOf + (<usize>i << 2));
     const bytes = h + 12;
-    if (len == 1) {
-      const c = <u32>load<u8>(bytes);
-      for (let p: u32 = 0; p < 256; p++) clearGram(table, mask, p, c, caseless, <u64>1 << b);
-      continue;
-    }
     for (let e: u32 = 0; e < w; e++) {
-      const end = len - 1 - e;   // index of the gram's second byte; w <= len - 1 so end >= 1
-      clearGram(table, mask, <u32>load<u8>(bytes + end - 1), <u32>load<u8>(bytes + end), caseless, <u64>1 << (8 * e + b));
+      const end = len - 1 - e;   // index of the gram's second byte; w <= len so end >= 0
+      const c = <u32>load<u8>(bytes + end);
+      if (end == 0) {            // the gram's first byte lies before the literal: any byte
+        for (let p: u32 = 0; p < 256; p++) clearGram(table, mask, p, c, caseless, <u64>1 << (8 * e + b));
+      } else {
+        clearGram(table, mask, <u32>load<u8>(bytes + end - 1), c, caseless, <u64>1 << (8 * e + b));
+      }
     }
   }
-}
-
-function fillConfirm(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize, n: u32, slots: u32, bytesOff: u32): void {
-  const csr = db + <usize>load<u32>(db, DB_CSR);
-  const rec = db + <usize>load<u32>(db, DB_REC);
-  const shift = load<u32>(db, DB_SLOTSHIFT);
-  memory.fill(csr, 0, (<usize>slots + 1) << 2);
-  // pass 1: slot of each literal, counts per slot (in csr[s + 1])
-  for (let i: u32 = 0; i < n; i++) {
-    const len = load<u32>(lenOf + (<usize>i << 2));
-    const kl = min<u32>(8, len);
-    const tag = confirmTag(kl, <u32>load<u8>(bk + i));
-    const s = confirmSlot(literalKey(blob + load<u32>(lit + (<usize>i << 2)) + 12 + len, kl), tag, shift);
-    store<u32>(slot + (<usize>i << 2), s);
-    store<u32>(csr + (<usize>(s + 1) << 2), load<u32>(csr + (<usize>(s + 1) << 2)) + 1);
-  }
-  for (let s: u32 = 0; s < slots; s++) {
-    store<u32>(csr + (<usize>(s + 1) << 2), load<u32>(csr + (<usize>(s + 1) << 2)) + load<u32>(csr + (<usize>s << 2)));
-  }
-  // pass 2: place records (csr[s] serves as the cursor, then is restored)
-  let bytesAt = bytesOff;
-  for (let i: u32 = 0; i < n; i++) {
-    const s = load<u32>(slot + (<usize>i << 2));
-    const r = load<u32>(csr + (<usize>s << 2));
-    store<u32>(csr + (<usize>s << 2), r + 1);
-    const h = blob + load<u32>(lit + (<usize>i << 2));
-    const len = load<u32>(lenOf + (<usize>i << 2));
-    const caseless = (load<u32>(h, 4) & 1) != 0;
-    const kl = min<u32>(8, len);
-    const p = rec + <usize>r * R_SIZE;
-    store<u64>(p, literalKey(h + 12 + len, kl), R_KEY);
-    store<u32>(p, load<u32>(h), R_ID);
-    store<u32>(p, len, R_LEN);
-    store<u32>(p, bytesAt | (caseless ? CASELESS_BIT : 0), R_BYTES);
-    store<u32>(p, confirmTag(kl, <u32>load<u8>(bk + i)), R_TAG);
-    for (let k: u32 = 0; k < len; k++) {
-      const c = <u32>load<u8>(h + 12 + k);
-      store<u8>(db + bytesAt + k, <u8>(caseless ? foldByte(c) : c));
-    }
-    bytesAt += len;
-  }
-  // restore: csr[s] was advanced to the old csr[s + 1]; shift right by one
-  for (let s: i32 = <i32>slots; s > 0; s--) store<u32>(csr + (<usize>s << 2), load<u32>(csr + (<usize>(s - 1) << 2)));
-  store<u32>(csr, 0);
 }
 
 // ---- life cycle ------------------------------------------------------------------------------------
@@ -505,34 +523,19 @@ export function matchDbFree(db: usize): i32 {
   return MatchStatus.Ok;
 }
 
-/** D1, D3, D4 (D2 is what the property tests against the naive engine check, end to end). */
+/** D1, D3, then D4/D5 (confirm.ts). D2 is what the property tests against the naive engine check. */
 export function dbValidate(db: usize): void {
   const nb = load<u32>(db, DB_NBUCKETS);
-  const n = load<u32>(db, DB_COUNT);
-  const csr = db + <usize>load<u32>(db, DB_CSR);
-  const rec = db + <usize>load<u32>(db, DB_REC);
   const table = db + <usize>load<u32>(db, DB_TABLE);
-  const shift = load<u32>(db, DB_SLOTSHIFT);
   let noConstraint: u64 = 0;
   for (let b: u32 = 0; b < nb; b++) {
     const w = load<u32>(db + DB_BUCKETS + (b << 4), BK_W);
     check(w <= MAX_W, "D1: bucket width in 0..8");
     for (let e = w; e < MAX_W; e++) if (w > 0 || e > 0) noConstraint |= <u64>1 << (8 * e + b);
   }
-  const slots: u32 = <u32>1 << (64 - shift);
-  check(load<u32>(csr + (<usize>slots << 2)) == n, "D4: csr covers every record");
-  for (let s: u32 = 0; s < slots; s++) {
-    const r0 = load<u32>(csr + (<usize>s << 2)), r1 = load<u32>(csr + (<usize>(s + 1) << 2));
-    check(r0 <= r1, "D4: csr ascending");
-    for (let r = r0; r < r1; r++) {
-      const p = rec + <usize>r * R_SIZE;
-      const tag = load<u32>(p, R_TAG);
-      check((tag & 15) == min<u32>(8, load<u32>(p, R_LEN)), "D1: kl == min(8, len)");
-      check(confirmSlot(load<u64>(p, R_KEY), tag, shift) == s, "D4: record in the slot of its key and tag");
-    }
-  }
   const entries: u32 = 1 << load<u32>(db, DB_DBITS);
   for (let i: u32 = 0; i < entries; i++) {
     check((load<u64>(table + (<usize>i << 3)) & noConstraint) == 0, "D3: no bits beyond a bucket's width");
   }
+  confirmValidate(db);
 }

@@ -1,6 +1,7 @@
 // match/scan.ts: the streaming scan over a compiled database (match/database.ts), and the streams.
 // Entry:     matchScanStream(stream, ptr, len): i32, matchScanBlockDb(db, ptr, len): i32 (matches written
-//            to the results buffer, or a MatchStatus); matchStreamOpen/Reset/Close; matchResultsPtr()
+//            to the results buffer, or a MatchStatus); matchStreamOpen/Reset/Close; matchStreamOffset;
+//            matchResultsPtr()
 // Owns:      stream blocks (arena, recycled through streamFree), the results buffer, the stitch buffer
 //            and the host scratch area.
 // Hot path:  yes. No allocation per scan once the results buffer is large enough; one table load per
@@ -8,8 +9,9 @@
 // Algorithm (README.md): per position p the gram (byte[p-1], byte[p]) indexes a u64 table whose bit
 //   8e+b is 0 when some literal of bucket b has that gram e bytes before its end. Eight positions at
 //   once: S = T[g0] | T[g1] << 8 | ... | T[g7] << 56 (128 bits); C = low 64 | carry; carry = high 64.
-//   A 0 bit b of byte k of C is a candidate of bucket b ending at position k; confirm.ts-style exact
-//   check against the literal records follows (confirmAt).
+//   Stride-2 databases (small sets) look up every other position, 16 per step (scanStride2).
+//   A 0 bit b of byte k of C is a candidate of bucket b ending at position k; confirm.ts filters and
+//   checks it against the literal records (confirmCandidates).
 // Arguments: data must lie in linear memory at ptr >= 8, else MatchStatus.Malformed (nothing scanned).
 // Invariants (stream block, checked by streamValidate when VALIDATE):
 //   T1  hist <= maxLen - 1, and hist == min(maxLen - 1, offset): history holds the stream's last bytes;
@@ -24,10 +26,8 @@
 
 import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
-import {
-  MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_CSR, DB_REC, DB_BUCKETS, DB_SLOTSHIFT,
-  BK_KLMASK, R_ID, R_LEN, R_KEY, R_BYTES, R_TAG, R_SIZE, CASELESS_BIT, fold64, confirmSlot, confirmTag, gramIndex,
-} from "./database";
+import { MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_STRIDE, DB_PAIRS, gramIndex } from "./database";
+import { confirmBegin, confirmCandidates, confirmCount, confirmLost, confirmResultsPtr } from "./confirm";
 
 // @ts-ignore: decorator
 @inline const ST_MAGIC: u32 = 0x4d535431;
@@ -66,111 +66,14 @@ export function matchScratchArea(len: u32): usize {
   return p;
 }
 
-let resPtr: usize = 0;
-let resCap: u32 = 0;       // records
-let resCount: u32 = 0;
-let resLost = false;
-
-/** The results of the last scan: matchScan's return value says how many 16-byte records. */
-export function matchResultsPtr(): usize { return resPtr; }
-
-function resGrow(): bool {
-  const cap: u32 = resCap == 0 ? 4096 : resCap * 2;
-  if (cap > 0x7ffffff) return false;
-  const p = arenaAlloc(<usize>cap << 4);
-  if (p == 0) return false;
-  if (resCount > 0) memory.copy(p, resPtr, <usize>resCount << 4);
-  resPtr = p; resCap = cap;          // the old buffer is not returned (arena); growth is geometric
-  return true;
-}
-
-// @ts-ignore: decorator
-@inline function emit(id: u32, end: f64): void {
-  if (resCount == resCap && !resGrow()) { resLost = true; return; }
-  const r = resPtr + (<usize>resCount << 4);
-  store<u32>(r, id);
-  store<u32>(r, 0, 4);
-  store<f64>(r, end, 8);
-  resCount++;
-}
-
 let stitchPtr: usize = 0;
 let stitchCap: usize = 0;
 
-// ---- scan context (set once per call, read by confirmAt) ---------------------------------------------
+/** The results of the last scan: matchScan's return value says how many 16-byte records. */
+export function matchResultsPtr(): usize { return confirmResultsPtr(); }
 
-let cDb: usize = 0;
-let cData: usize = 0;
-let cStitchLimit: u32 = 0;   // positions below this are confirmed in the stitch buffer
-let cHist: u32 = 0;          // bytes of history before data[0] (in the stitch buffer)
-let cBase: f64 = 0;          // stream offset of data[0]
-
-/**
- * Exact check of every literal of bucket b that may end at data position pos; emits the matches. One
- * probe of the confirm table per key length kl (= min(8, len)) present in the bucket, shortest first.
- */
-function confirmAt(b: u32, pos: u32): void {
-  const db = cDb;
-  const avail = cHist + pos + 1;          // bytes of the stream up to and including pos
-  const endPtr = pos < cStitchLimit ? stitchPtr + <usize>avail : cData + <usize>pos + 1;
-  // the 8 bytes before endPtr, folded; those before the stream start are garbage, never used (kl <= avail)
-  const tail = fold64(load<u64>(endPtr - 8));
-  const shift = load<u32>(db, DB_SLOTSHIFT);
-  const csrBase = db + <usize>load<u32>(db, DB_CSR);
-  const recs = db + <usize>load<u32>(db, DB_REC);
-  let kls = load<u32>(db + DB_BUCKETS + (b << 4), BK_KLMASK);
-  while (kls != 0) {
-    const kl = <u32>ctz(kls) + 1;
-    if (kl > avail) return;
-    kls &= kls - 1;
-    const key = kl == 8 ? tail : tail >> (64 - 8 * kl);
-    const tag = confirmTag(kl, b);
-    const csr = csrBase + (<usize>confirmSlot(key, tag, shift) << 2);
-    const r1 = load<u32>(csr, 4);
-    for (let r = load<u32>(csr); r < r1; r++) {
-      const rec = recs + <usize>r * R_SIZE;
-      if (load<u64>(rec, R_KEY) != key || load<u32>(rec, R_TAG) != tag) continue;
-      const len = load<u32>(rec, R_LEN);
-      if (len > avail) continue;
-      const bo = load<u32>(rec, R_BYTES);
-      const lit = db + <usize>(bo & ~CASELESS_BIT);
-      // caseless: the folded key already proves the last kl bytes; exact: compare them raw
-      const ok = (bo & CASELESS_BIT) != 0
-        ? len <= 8 || equalFolded(endPtr - len, lit, len - 8)
-        : equalExact(endPtr - len, lit, len);
-      if (ok) emit(load<u32>(rec, R_ID), cBase + <f64>(pos + 1));
-    }
-  }
-}
-
-function equalExact(a: usize, b: usize, len: u32): bool {
-  let i: usize = 0;
-  const n = <usize>len;
-  for (; i + 8 <= n; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
-  for (; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
-  return true;
-}
-
-/** a (data) folded equals b (stored lower-cased). */
-function equalFolded(a: usize, b: usize, len: u32): bool {
-  let i: usize = 0;
-  const n = <usize>len;
-  for (; i + 8 <= n; i += 8) if (fold64(load<u64>(a + i)) != load<u64>(b + i)) return false;
-  for (; i < n; i++) {
-    const c = <u32>load<u8>(a + i);
-    if ((c - 0x41 < 26 ? c | 0x20 : c) != <u32>load<u8>(b + i)) return false;
-  }
-  return true;
-}
-
-/** m: candidate bits (bit 8k+b = bucket b ends at position p+k), lowest first = ascending ends. */
-function candidates(m: u64, p: u32): void {
-  while (m != 0) {
-    const bit = <u32>ctz(m);
-    confirmAt(bit & 7, p + (bit >> 3));
-    m &= m - 1;
-  }
-}
+// @ts-ignore: decorator
+@inline function results(): i32 { return confirmLost() ? MatchStatus.OutOfMemory : <i32>confirmCount(); }
 
 // ---- the shift-or pass ------------------------------------------------------------------------------
 
@@ -189,9 +92,13 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
   const mask: u32 = (1 << load<u32>(db, DB_DBITS)) - 1;
   // position 0: the first byte of its gram is prev, not in data
   let x = entry(table, gramIndex(prev, <u32>load<u8>(data), 0xffff), mask) | carry;
-  if ((~x & 0xff) != 0) candidates(~x & 0xff, 0);
+  if ((~x & 0xff) != 0) confirmCandidates(~x & 0xff, 0);
   carry = x >> 8;
   let p: u32 = 1;
+  if (load<u32>(db, DB_STRIDE) == 2) {
+    const r = scanStride2(db, table, mask, data, len, carry);
+    p = <u32>r; carry = r2Carry;
+  }
   while (p + 8 <= len) {
     const q = data + <usize>p - 1;
     const t0 = entry(table, <u32>load<u16>(q), mask);
@@ -206,7 +113,7 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
     const hi = (t1 >> 56) | (t2 >> 48) | (t3 >> 40) | (t4 >> 32) | (t5 >> 24) | (t6 >> 16) | (t7 >> 8);
     const c = lo | carry;
     carry = hi;
-    if (c != 0xffffffffffffffff) candidates(~c, p);
+    if (c != 0xffffffffffffffff) confirmCandidates(~c, p);
     p += 8;
   }
   if (p < len) {
@@ -220,10 +127,60 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
     }
     x = lo | carry;
     const m = ~x & ((<u64>1 << (8 * k)) - 1);
-    if (m != 0) candidates(m, p);
+    if (m != 0) confirmCandidates(m, p);
     carry = (x >> (8 * k)) | (hi << (64 - 8 * k));
   }
   return carry;
+}
+
+let r2Carry: u64 = 0;
+
+/**
+ * Stride 2 (databases built for it, database.ts): 16 positions [p, p + 16) per step from p = 1, looking
+ * up the grams at p, p + 2, ..., p + 14 only. S = T[g0] | T[g1] << 16 | ... | T[g7] << 112 is 192 bits:
+ * positions p..p+7 (with the carry), p+8..p+15, and the carry for p+16..p+23. Every gram's table bits
+ * are valid at any position, so the stride-1 loop may continue where this one stops. Returns the next
+ * position (carry in r2Carry).
+ */
+function scanStride2(db: usize, table: usize, mask: u32, data: usize, len: u32, carry: u64): u32 {
+  // bucket 0 as the 2-byte literals' pairs (pairBit 1): its table bits are ignored here, and a lane of
+  // 0x01 marks a position where (previous byte, byte) is one of the 4 pairs
+  const pairBit = load<u32>(db, DB_PAIRS);
+  const ignore: u64 = pairBit != 0 ? 0x0101010101010101 : 0;
+  const one = i8x16.splat(<i8>pairBit);
+  const pairs = db + DB_PAIRS + 4;
+  const f0 = i8x16.splat(load<i8>(pairs)), s0 = i8x16.splat(load<i8>(pairs, 1));
+  const f1 = i8x16.splat(load<i8>(pairs, 2)), s1 = i8x16.splat(load<i8>(pairs, 3));
+  const f2 = i8x16.splat(load<i8>(pairs, 4)), s2 = i8x16.splat(load<i8>(pairs, 5));
+  const f3 = i8x16.splat(load<i8>(pairs, 6)), s3 = i8x16.splat(load<i8>(pairs, 7));
+  let p: u32 = 1;
+  while (p + 16 <= len) {
+    const q = data + <usize>p - 1;
+    const t0 = entry(table, <u32>load<u16>(q), mask);
+    const t1 = entry(table, <u32>load<u16>(q, 2), mask);
+    const t2 = entry(table, <u32>load<u16>(q, 4), mask);
+    const t3 = entry(table, <u32>load<u16>(q, 6), mask);
+    const t4 = entry(table, <u32>load<u16>(q, 8), mask);
+    const t5 = entry(table, <u32>load<u16>(q, 10), mask);
+    const t6 = entry(table, <u32>load<u16>(q, 12), mask);
+    const t7 = entry(table, <u32>load<u16>(q, 14), mask);
+    const prev = v128.load(q), cur = v128.load(q, 1);
+    const hit = v128.or(
+      v128.or(v128.and(i8x16.eq(prev, f0), i8x16.eq(cur, s0)), v128.and(i8x16.eq(prev, f1), i8x16.eq(cur, s1))),
+      v128.or(v128.and(i8x16.eq(prev, f2), i8x16.eq(cur, s2)), v128.and(i8x16.eq(prev, f3), i8x16.eq(cur, s3))));
+    const pr = v128.and(hit, one);
+    const c0 = (t0 | (t1 << 16) | (t2 << 32) | (t3 << 48) | carry | ignore) & ~i64x2.extract_lane(pr, 0);
+    const c1 = ((t1 >> 48) | (t2 >> 32) | (t3 >> 16) | t4 | (t5 << 16) | (t6 << 32) | (t7 << 48) | ignore)
+      & ~i64x2.extract_lane(pr, 1);
+    carry = (t5 >> 48) | (t6 >> 32) | (t7 >> 16);
+    if ((c0 & c1) != 0xffffffffffffffff) {
+      if (c0 != 0xffffffffffffffff) confirmCandidates(~c0, p);
+      if (c1 != 0xffffffffffffffff) confirmCandidates(~c1, p + 8);
+    }
+    p += 16;
+  }
+  r2Carry = carry;
+  return p;
 }
 
 // ---- entry points -----------------------------------------------------------------------------------
@@ -231,12 +188,11 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
 /** Scans one block (its own stream, offsets from 0). Returns the match count or a MatchStatus. */
 export function matchScanBlockDb(db: usize, ptr: usize, len: u32): i32 {
   if (!matchDbValid(db)) return MatchStatus.BadHandle;
-  resCount = 0; resLost = false;
+  confirmBegin(db, ptr, 0, 0, 0, 0);
   if (len == 0) return 0;
   if (!isInMemory(ptr, len)) return MatchStatus.Malformed;
-  cDb = db; cData = ptr; cStitchLimit = 0; cHist = 0; cBase = 0;
   scanRun(db, ptr, len, 0, 0);
-  return resLost ? MatchStatus.OutOfMemory : <i32>resCount;
+  return results();
 }
 
 /** data[ptr, ptr + len) lies in linear memory, at least 8 bytes above 0 (confirm reads 8 bytes back). */
@@ -258,24 +214,25 @@ function streamLive(st: usize): bool {
  */
 export function matchScanStream(st: usize, ptr: usize, len: u32): i32 {
   if (!streamLive(st)) return MatchStatus.BadHandle;
-  resCount = 0; resLost = false;
+  const db = <usize>load<u32>(st, ST_DB);
+  confirmBegin(db, ptr, 0, 0, 0, 0);
   if (len == 0) return 0;
   if (!isInMemory(ptr, len)) return MatchStatus.Malformed;
-  const db = <usize>load<u32>(st, ST_DB);
   const keep = load<u32>(db, DB_MAXLEN) - 1;
   const hist = load<u32>(st, ST_HIST);
   const histPtr = st + ST_HDR;
   // stitch: history ++ the first keep bytes of data, so literals crossing into data read contiguously
-  cStitchLimit = 0;
+  let stitchLimit: u32 = 0;
   if (hist > 0) {
-    cStitchLimit = min(len, keep);
+    stitchLimit = min(len, keep);
     memory.copy(stitchPtr, histPtr, hist);
-    memory.copy(stitchPtr + hist, ptr, cStitchLimit);
+    memory.copy(stitchPtr + hist, ptr, stitchLimit);
   }
-  cDb = db; cData = ptr; cHist = hist; cBase = load<f64>(st, ST_OFFSET);
+  const base = load<f64>(st, ST_OFFSET);
+  confirmBegin(db, ptr, stitchPtr, stitchLimit, hist, base);
   const prev: u32 = hist > 0 ? <u32>load<u8>(histPtr + hist - 1) : 0;
   store<u64>(st, scanRun(db, ptr, len, prev, load<u64>(st, ST_CARRY)), ST_CARRY);
-  store<f64>(st, cBase + <f64>len, ST_OFFSET);
+  store<f64>(st, base + <f64>len, ST_OFFSET);
   // T1: keep the last min(keep, hist + len) bytes
   if (len >= keep) {
     memory.copy(histPtr, ptr + len - keep, keep);
@@ -289,8 +246,11 @@ export function matchScanStream(st: usize, ptr: usize, len: u32): i32 {
     store<u32>(st, nh, ST_HIST);
   }
   if (VALIDATE) streamValidate(st);
-  return resLost ? MatchStatus.OutOfMemory : <i32>resCount;
+  return results();
 }
+
+/** The stream's offset: bytes scanned since open or the last reset (stream block field at +24). */
+export function matchStreamOffset(st: usize): f64 { return load<f64>(st, ST_OFFSET); }
 
 /** Bytes of one stream block for db. */
 export function matchStreamSize(db: usize): u32 {

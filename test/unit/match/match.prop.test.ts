@@ -26,7 +26,7 @@ const patternsArb = fc.array(
 test("streaming == block == naive on random sets and random writes", () => {
   fc.assert(fc.property(
     patternsArb,
-    fc.array(byteArb, { minLength: 0, maxLength: 600 }).map((a) => Uint8Array.from(a)),
+    fc.array(byteArb, { minLength: 0, maxLength: 600, size: "max" }).map((a) => Uint8Array.from(a)),
     fc.array(fc.integer({ min: 0, max: 50 }), { minLength: 1, maxLength: 20 }),
     (patterns, data, writes) => {
       const want = sorted(scanBlock(naivePrefilterEngine.compile(patterns), data));
@@ -59,4 +59,34 @@ test("streams interleaved on one db do not disturb each other", () => {
       } finally { pf.free(); }
     },
   ), { numRuns: 40 });
+});
+
+// Small sets with no 1-byte literal use the stride-2 scan (every other position looked up, 2-byte
+// literals checked as byte pairs with SIMD compares; match/database.ts pairsFill): the same property,
+// also one byte at a time.
+const stride2Arb = fc.tuple(
+  fc.array(fc.record({ bytes: fc.array(byteArb, { minLength: 2, maxLength: 2 }).map((a) => Uint8Array.from(a)), caseless: fc.boolean() }),
+    { maxLength: 3 }),
+  fc.array(fc.record({ bytes: fc.array(byteArb, { minLength: 3, maxLength: 24 }).map((a) => Uint8Array.from(a)), caseless: fc.boolean() }),
+    { minLength: 1, maxLength: 60 }),
+  // et-100's shape: 2-byte literals in a bucket of their own, next to many long ones
+  fc.array(fc.record({ bytes: fc.array(byteArb, { minLength: 10, maxLength: 24 }).map((a) => Uint8Array.from(a)), caseless: fc.boolean() }),
+    { minLength: 0, maxLength: 80, size: "max" }),
+).map(([short, mid, long]) => [...short, ...(long.length > 20 ? [] : mid), ...long].map((p, i) => ({ id: i * 5 + 2, ...p })));
+
+test("stride-2 sets: streaming (random and 1-byte writes) == block == naive", () => {
+  fc.assert(fc.property(
+    stride2Arb,
+    fc.array(byteArb, { minLength: 0, maxLength: 600, size: "max" }).map((a) => Uint8Array.from(a)),
+    fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 20 }),
+    (patterns, data, writes) => {
+      const want = sorted(scanBlock(naivePrefilterEngine.compile(patterns), data));
+      const pf = engine.compile(patterns);
+      try {
+        expect(sorted(scanBlock(pf, data))).toEqual(want);
+        expect(sorted(scanStream(pf, data, writes))).toEqual(want);
+        expect(sorted(scanStream(pf, data, [1]))).toEqual(want);
+      } finally { pf.free(); }
+    },
+  ), { numRuns: 150 });
 });

@@ -1,0 +1,299 @@
+// match/confirm.ts: the exact check behind the filters (a candidate = "some literal of bucket b may end
+// at position p"), and the results buffer it writes to.
+// Entry:     build side: confirmBuild(db, ...) (called by database.ts at compile);
+//            scan side: confirmBegin(db, data, stitch, stitchLimit, hist, base) once per scan call, then
+//            confirmCandidates(m, p) for each 8-position candidate mask; results via confirmResults*.
+// Owns:      the results buffer (arena, grows geometrically, never returned) and, inside a database,
+//            the confirm filter bitmap, the confirm hash (csr + records) and the literal bytes.
+// Hot path:  yes. No allocation once the results buffer is large enough. Per candidate: one 8-byte load,
+//            one fold, one bitmap probe; only candidates that pass the bitmap probe the hash.
+// Algorithm:
+//   1. Filter bitmap (2^B bits, B = log2(16 n) rounded up, at least 2^12): bucket b has a key length
+//      km(b) = min(16, shortest literal of b); every literal sets the bit of filterHash(its folded last
+//      km(b) bytes, tag(min(8, km), b)). A candidate whose folded last km(b) bytes hit a clear bit is dropped: no
+//      literal of b can end there (no false negative: the literal's own bit is set). About 1/16 of the
+//      false candidates pass (one bit per literal in 16 n bits).
+//   2. Confirm hash: one probe per key length kl = min(8, len) present in the bucket (klMask), key = the
+//      folded last kl bytes, tag = kl | b << 4; records whose key and tag are equal are compared in full
+//      (caseless: folded; exact: raw bytes).
+// Invariants (database, checked by dbValidate in database.ts):
+//   D4  the records of slot s are rec[csr[s]] .. rec[csr[s+1]]; a record sits in the slot of
+//       confirmSlot(its key, its tag);
+//   D5  every literal's filter bit is set (filterHash of its last km(b) bytes).
+// Results: records of 16 B {u32 id, u32 0, f64 end}, ascending end (candidates arrive in ascending
+//   position; the records of one position in slot order). If the buffer cannot grow, matches are dropped
+//   and confirmLost() is true until the next confirmBegin.
+
+import { arenaAlloc } from "../util/arena";
+import { check, VALIDATE } from "../util/check";
+import {
+  DB_CSR, DB_REC, DB_BUCKETS, DB_SLOTSHIFT, DB_FILTER, DB_FILTERSHIFT, DB_KEY2MASK, DB_COUNT, BK_KLMASK, BK_KMSHIFT,
+  R_ID, R_LEN, R_KEY, R_BYTES, R_TAG, R_SIZE, CASELESS_BIT, CONFIRM_HASH, NBUCKETS, fold64, foldByte,
+} from "./database";
+
+// ---- keys and slots ---------------------------------------------------------------------------------
+
+/** A record's tag: its key length and bucket (a candidate of bucket b only looks at b's records). */
+// @ts-ignore: decorator
+@inline export function confirmTag(kl: u32, b: u32): u32 { return kl | (b << 4); }
+
+/** Slot of a confirm key with its tag (mixed in: equal suffixes of other lengths/buckets spread apart). */
+// @ts-ignore: decorator
+@inline export function confirmSlot(key: u64, tag: u32, shift: u32): u32 {
+  return <u32>(((key ^ (<u64>tag << 56)) * CONFIRM_HASH) >> shift);
+}
+
+/** The folded last kl bytes (kl <= 8) of a literal ending at endPtr, without reading before its start. */
+function literalKey(endPtr: usize, kl: u32): u64 {
+  let k: u64 = 0;
+  for (let i: u32 = 0; i < kl; i++) k |= <u64>foldByte(<u32>load<u8>(endPtr - kl + i)) << (8 * i);
+  return k;
+}
+
+/**
+ * The filter bit of a key: key1 = the last min(8, km) bytes (first byte lowest), key2 = the km - 8 bytes
+ * before them, kept in the high bytes of a u64 (0 when km <= 8), tag = confirmTag(min(8, km), b).
+ */
+// @ts-ignore: decorator
+@inline function filterHash(key1: u64, key2: u64, tag: u32, shift: u32): u32 {
+  return confirmSlot(key1 ^ (key2 * 0xff51afd7ed558ccd), tag, shift);
+}
+
+/** key2 of a literal ending at endPtr whose bucket's key2 mask is mask2 (literal length >= km). */
+function literalKey2(endPtr: usize, mask2: u64): u64 {
+  const n = <u32>popcnt(mask2) >> 3;     // km - 8 bytes
+  return n == 0 ? 0 : literalKey(endPtr - 8, n) << (64 - 8 * n);
+}
+
+/** log2 of the filter bitmap's bits for n literals: about 16 bits per literal, at least 2^12. */
+export function confirmFilterBits(n: u32): u32 {
+  let b: u32 = 12;
+  while ((<u64>1 << b) < <u64>n * 16 && b < 27) b++;
+  return b;
+}
+
+// ---- build ------------------------------------------------------------------------------------------
+
+/**
+ * Fills the filter bitmap, csr, records and literal bytes of db (their offsets and the bucket headers
+ * are already in the header). lit[i]: blob offset of literal i's header; lenOf[i]: its length; bk[i]:
+ * its bucket; slot: u32[n] scratch.
+ */
+export function confirmBuild(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize,
+                             n: u32, slots: u32, bytesOff: u32): void {
+  const csr = db + <usize>load<u32>(db, DB_CSR);
+  const rec = db + <usize>load<u32>(db, DB_REC);
+  const shift = load<u32>(db, DB_SLOTSHIFT);
+  const filter = db + <usize>load<u32>(db, DB_FILTER);
+  const fshift = load<u32>(db, DB_FILTERSHIFT);
+  memory.fill(filter, 0, <usize>1 << (64 - fshift - 3));
+  memory.fill(csr, 0, (<usize>slots + 1) << 2);
+  // pass 1: filter bits; slot of each literal, counts per slot (in csr[s + 1])
+  for (let i: u32 = 0; i < n; i++) {
+    const len = load<u32>(lenOf + (<usize>i << 2));
+    const b = <u32>load<u8>(bk + i);
+    const end = blob + load<u32>(lit + (<usize>i << 2)) + 12 + len;
+    const km: u32 = 8 - (load<u32>(db + DB_BUCKETS + (b << 4), BK_KMSHIFT) >> 3);
+    const k2 = literalKey2(end, load<u64>(db + DB_KEY2MASK + (b << 3)));
+    const f = filterHash(literalKey(end, km), k2, confirmTag(km, b), fshift);
+    store<u32>(filter + (<usize>(f >> 5) << 2), load<u32>(filter + (<usize>(f >> 5) << 2)) | (1 << (f & 31)));
+    const kl = min<u32>(8, len);
+    const s = confirmSlot(literalKey(end, kl), confirmTag(kl, b), shift);
+    store<u32>(slot + (<usize>i << 2), s);
+    store<u32>(csr + (<usize>(s + 1) << 2), load<u32>(csr + (<usize>(s + 1) << 2)) + 1);
+  }
+  for (let s: u32 = 0; s < slots; s++) {
+    store<u32>(csr + (<usize>(s + 1) << 2), load<u32>(csr + (<usize>(s + 1) << 2)) + load<u32>(csr + (<usize>s << 2)));
+  }
+  // pass 2: place records (csr[s] serves as the cursor, then is restored)
+  let bytesAt = bytesOff;
+  for (let i: u32 = 0; i < n; i++) {
+    const s = load<u32>(slot + (<usize>i << 2));
+    const r = load<u32>(csr + (<usize>s << 2));
+    store<u32>(csr + (<usize>s << 2), r + 1);
+    const h = blob + load<u32>(lit + (<usize>i << 2));
+    const len = load<u32>(lenOf + (<usize>i << 2));
+    const caseless = (load<u32>(h, 4) & 1) != 0;
+    const kl = min<u32>(8, len);
+    const p = rec + <usize>r * R_SIZE;
+    store<u64>(p, literalKey(h + 12 + len, kl), R_KEY);
+    store<u32>(p, load<u32>(h), R_ID);
+    store<u32>(p, len, R_LEN);
+    store<u32>(p, bytesAt | (caseless ? CASELESS_BIT : 0), R_BYTES);
+    store<u32>(p, confirmTag(kl, <u32>load<u8>(bk + i)), R_TAG);
+    for (let k: u32 = 0; k < len; k++) {
+      const c = <u32>load<u8>(h + 12 + k);
+      store<u8>(db + bytesAt + k, <u8>(caseless ? foldByte(c) : c));
+    }
+    bytesAt += len;
+  }
+  // restore: csr[s] was advanced to the old csr[s + 1]; shift right by one
+  for (let s: i32 = <i32>slots; s > 0; s--) store<u32>(csr + (<usize>s << 2), load<u32>(csr + (<usize>(s - 1) << 2)));
+  store<u32>(csr, 0);
+}
+
+/** D4 and D5. */
+export function confirmValidate(db: usize): void {
+  const n = load<u32>(db, DB_COUNT);
+  const csr = db + <usize>load<u32>(db, DB_CSR);
+  const rec = db + <usize>load<u32>(db, DB_REC);
+  const shift = load<u32>(db, DB_SLOTSHIFT);
+  const filter = db + <usize>load<u32>(db, DB_FILTER);
+  const fshift = load<u32>(db, DB_FILTERSHIFT);
+  const slots: u32 = <u32>1 << (64 - shift);
+  check(load<u32>(csr + (<usize>slots << 2)) == n, "D4: csr covers every record");
+  for (let s: u32 = 0; s < slots; s++) {
+    const r0 = load<u32>(csr + (<usize>s << 2)), r1 = load<u32>(csr + (<usize>(s + 1) << 2));
+    check(r0 <= r1, "D4: csr ascending");
+    for (let r = r0; r < r1; r++) {
+      const p = rec + <usize>r * R_SIZE;
+      const tag = load<u32>(p, R_TAG);
+      const len = load<u32>(p, R_LEN);
+      check((tag & 15) == min<u32>(8, len), "D1: kl == min(8, len)");
+      check(confirmSlot(load<u64>(p, R_KEY), tag, shift) == s, "D4: record in the slot of its key and tag");
+      const b = tag >> 4;
+      check(b < NBUCKETS, "D1: bucket < 8");
+      const kmShift = load<u32>(db + DB_BUCKETS + (b << 4), BK_KMSHIFT);
+      const km: u32 = 8 - (kmShift >> 3);
+      check(km <= (tag & 15), "D5: km(b) <= every key length of b");
+      const key = load<u64>(p, R_KEY) >> (8 * ((tag & 15) - km));   // the last km of the kl key bytes
+      const bo = load<u32>(p, R_BYTES);
+      // the stored bytes are folded for caseless literals; fold exact ones here, as the filter does
+      const end = db + <usize>(bo & ~CASELESS_BIT) + len;
+      const f = filterHash(key, literalKey2(end, load<u64>(db + DB_KEY2MASK + (b << 3))), confirmTag(km, b), fshift);
+      check((load<u32>(filter + (<usize>(f >> 5) << 2)) >> (f & 31) & 1) != 0, "D5: filter bit of a literal set");
+    }
+  }
+}
+
+// ---- results ----------------------------------------------------------------------------------------
+
+let resPtr: usize = 0;
+let resCap: u32 = 0;       // records
+let resCount: u32 = 0;
+let resLost = false;
+
+/** The results buffer (moves when it grows: read it after every scan). */
+export function confirmResultsPtr(): usize { return resPtr; }
+/** Matches written since the last confirmBegin. */
+export function confirmCount(): u32 { return resCount; }
+/** True when matches were dropped since the last confirmBegin (the buffer could not grow). */
+export function confirmLost(): bool { return resLost; }
+
+function resGrow(): bool {
+  const cap: u32 = resCap == 0 ? 4096 : resCap * 2;
+  if (cap > 0x7ffffff) return false;
+  const p = arenaAlloc(<usize>cap << 4);
+  if (p == 0) return false;
+  if (resCount > 0) memory.copy(p, resPtr, <usize>resCount << 4);
+  resPtr = p; resCap = cap;          // the old buffer is not returned (arena); growth is geometric
+  return true;
+}
+
+// @ts-ignore: decorator
+@inline function emit(id: u32, end: f64): void {
+  if (resCount == resCap && !resGrow()) { resLost = true; return; }
+  const r = resPtr + (<usize>resCount << 4);
+  store<u32>(r, id);
+  store<u32>(r, 0, 4);
+  store<f64>(r, end, 8);
+  resCount++;
+}
+
+// ---- scan context (set once per call by confirmBegin) --------------------------------------------------
+
+let cDb: usize = 0;
+let cData: usize = 0;
+let cStitch: usize = 0;      // history ++ the first bytes of data (stream mode)
+let cStitchLimit: u32 = 0;   // positions below this are confirmed in the stitch buffer
+let cHist: u32 = 0;          // bytes of history before data[0] (in the stitch buffer)
+let cBase: f64 = 0;          // stream offset of data[0]
+let cFilter: usize = 0;
+let cFilterShift: u32 = 0;
+let cBuckets: usize = 0;
+let cKey2Mask: usize = 0;
+
+/** Starts a scan call: clears the results and fixes where candidate positions' bytes are. */
+export function confirmBegin(db: usize, data: usize, stitch: usize, stitchLimit: u32, hist: u32, base: f64): void {
+  resCount = 0; resLost = false;
+  cDb = db; cData = data; cStitch = stitch; cStitchLimit = stitchLimit; cHist = hist; cBase = base;
+  cFilter = db + <usize>load<u32>(db, DB_FILTER);
+  cFilterShift = load<u32>(db, DB_FILTERSHIFT);
+  cBuckets = db + DB_BUCKETS;
+  cKey2Mask = db + DB_KEY2MASK;
+}
+
+/**
+ * m: candidate bits of 8 positions from p (bit 8k+b = bucket b may end at position p+k), lowest first =
+ * ascending ends. Each candidate goes through the filter bitmap, then the confirm hash.
+ */
+export function confirmCandidates(m: u64, p: u32): void {
+  do {
+    const bit = <u32>ctz(m);
+    const b = bit & 7, pos = p + (bit >> 3);
+    const endPtr = pos < cStitchLimit ? cStitch + <usize>(cHist + pos + 1) : cData + <usize>pos + 1;
+    // the 8 bytes before endPtr, folded; bytes before the stream start are garbage, never used as a match
+    // (a key longer than the bytes seen cannot belong to a literal that fits, and confirmAt checks len)
+    const tail = fold64(load<u64>(endPtr - 8));
+    const head = fold64(load<u64>(max<usize>(endPtr, 16) - 16)) & load<u64>(cKey2Mask + (b << 3));
+    const kmShift = load<u32>(cBuckets + (b << 4), BK_KMSHIFT);
+    const f = filterHash(tail >> kmShift, head, confirmTag(8 - (kmShift >> 3), b), cFilterShift);
+    if ((load<u32>(cFilter + (<usize>(f >> 5) << 2)) & (1 << (f & 31))) != 0) confirmAt(b, pos, endPtr, tail);
+    m &= m - 1;
+  } while (m != 0);
+}
+
+/**
+ * Exact check of every literal of bucket b that may end at data position pos; emits the matches. One
+ * probe of the confirm table per key length kl (= min(8, len)) present in the bucket, shortest first.
+ */
+function confirmAt(b: u32, pos: u32, endPtr: usize, tail: u64): void {
+  const db = cDb;
+  const avail = cHist + pos + 1;          // bytes of the stream up to and including pos
+  const shift = load<u32>(db, DB_SLOTSHIFT);
+  const csrBase = db + <usize>load<u32>(db, DB_CSR);
+  const recs = db + <usize>load<u32>(db, DB_REC);
+  let kls = load<u32>(cBuckets + (b << 4), BK_KLMASK);
+  while (kls != 0) {
+    const kl = <u32>ctz(kls) + 1;
+    if (kl > avail) return;
+    kls &= kls - 1;
+    const key = kl == 8 ? tail : tail >> (64 - 8 * kl);
+    const tag = confirmTag(kl, b);
+    const csr = csrBase + (<usize>confirmSlot(key, tag, shift) << 2);
+    const r1 = load<u32>(csr, 4);
+    for (let r = load<u32>(csr); r < r1; r++) {
+      const rec = recs + <usize>r * R_SIZE;
+      if (load<u64>(rec, R_KEY) != key || load<u32>(rec, R_TAG) != tag) continue;
+      const len = load<u32>(rec, R_LEN);
+      if (len > avail) continue;
+      const bo = load<u32>(rec, R_BYTES);
+      const lit = db + <usize>(bo & ~CASELESS_BIT);
+      // caseless: the folded key already proves the last kl bytes; exact: compare them raw
+      const ok = (bo & CASELESS_BIT) != 0
+        ? len <= 8 || equalFolded(endPtr - len, lit, len - 8)
+        : equalExact(endPtr - len, lit, len);
+      if (ok) emit(load<u32>(rec, R_ID), cBase + <f64>(pos + 1));
+    }
+  }
+}
+
+function equalExact(a: usize, b: usize, len: u32): bool {
+  let i: usize = 0;
+  const n = <usize>len;
+  for (; i + 8 <= n; i += 8) if (load<u64>(a + i) != load<u64>(b + i)) return false;
+  for (; i < n; i++) if (load<u8>(a + i) != load<u8>(b + i)) return false;
+  return true;
+}
+
+/** a (data) folded equals b (stored lower-cased). */
+function equalFolded(a: usize, b: usize, len: u32): bool {
+  let i: usize = 0;
+  const n = <usize>len;
+  for (; i + 8 <= n; i += 8) if (fold64(load<u64>(a + i)) != load<u64>(b + i)) return false;
+  for (; i < n; i++) {
+    const c = <u32>load<u8>(a + i);
+    if ((c - 0x41 < 26 ? c | 0x20 : c) != <u32>load<u8>(b + i)) return false;
+  }
+  return true;
+}
