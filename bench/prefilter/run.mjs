@@ -6,7 +6,7 @@
 // parallel), so they do not compete for the CPU.
 //
 //   node bench/prefilter/run.mjs [--corpus FILE] [--sets 100,1000,5000,all]
-//        [--modes block,stream,interleaved] [--reps 3] [--engines hs,wasm,js]
+//        [--modes block,stream,interleaved] [--reps 3] [--engines hs,wasm,js] [--direct]
 //        [--modules DIR] [--lib NAME] [--log FILE]
 //
 // Needs bench/prefilter/hs_bench (make -C bench/prefilter), npm run build (wasm) and
@@ -27,6 +27,7 @@ const o = {
   modes: ['block', 'stream', 'interleaved'],
   reps: 3,
   engines: ['hs', 'wasm', 'js'],
+  direct: false,
   modules: null,
   lib: null,
   log: null,
@@ -44,6 +45,7 @@ for (let i = 0; i < argv.length; i++) {
     case '--modes': o.modes = v().split(','); break;
     case '--reps': o.reps = Number(v()); break;
     case '--engines': o.engines = v().split(','); break;
+    case '--direct': o.direct = true; break;
     case '--modules': o.modules = v(); break;
     case '--lib': o.lib = v(); break;
     case '--log': o.log = v(); break;
@@ -88,7 +90,8 @@ for (const set of o.sets) {
       row.hs = run(path.join(HERE, 'hs_bench'), [pat, o.corpus, '--mode', mode, '--reps', String(o.reps)]);
     }
     if (o.engines.includes('wasm')) {
-      row.wasm = run(process.execPath, [path.join(HERE, 'wasm.mjs'), pat, o.corpus, '--mode', mode, '--reps', String(o.reps)]);
+      row.wasm = run(process.execPath, [path.join(HERE, 'wasm.mjs'), pat, o.corpus, '--mode', mode, '--reps', String(o.reps),
+        ...(o.direct && mode !== 'block' ? ['--direct'] : [])]);
     }
     if (o.engines.includes('js')) {
       const extra = [];
@@ -104,9 +107,11 @@ for (const set of o.sets) {
 const out = [];
 out.push(`corpus: ${path.basename(o.corpus)} (${fs.statSync(o.corpus).size} bytes), best of ${o.reps}, MB/s = 10^6 bytes/s`);
 out.push('');
-out.push('| literals | mode | Hyperscan MB/s | wasm MB/s | JS MB/s | Hyperscan matches | wasm matches | JS matches | same | ' +
+out.push(`wasm stream modes: ${o.direct ? 'direct (pointer + length, as the engine calls it)' : 'through the Prefilter interface'}`);
+out.push('');
+out.push('| literals | mode | Hyperscan MB/s | wasm MB/s | wasm / HS | JS MB/s | Hyperscan matches | wasm matches | JS matches | same | ' +
   'HS db bytes | wasm db bytes | HS stream state | wasm stream state |');
-out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
+out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: |');
 let mismatch = false;
 for (const r of rows) {
   const hs = r.hs || {}, js = r.js || {}, wa = r.wasm || {};
@@ -116,7 +121,8 @@ for (const r of rows) {
     same = others.every((x) => x.matches === hs.matches) ? 'yes' : '**NO**';
     if (same !== 'yes') mismatch = true;
   }
-  out.push(`| ${r.set} | ${r.mode} | ${hs.MBps ?? ''} | ${wa.MBps ?? ''} | ${js.MBps ?? ''} | ${hs.matches ?? ''} | ` +
+  const ratio = hs.MBps && wa.MBps ? (Number(String(wa.MBps).replace(/,/g, '')) / Number(String(hs.MBps).replace(/,/g, ''))).toFixed(2) : '';
+  out.push(`| ${r.set} | ${r.mode} | ${hs.MBps ?? ''} | ${wa.MBps ?? ''} | ${ratio} | ${js.MBps ?? ''} | ${hs.matches ?? ''} | ` +
     `${wa.matches ?? ''} | ${js.matches ?? ''} | ${same} | ${hs.db_bytes ?? ''} | ${wa.db_bytes ?? ''} | ` +
     `${hs.stream_state_bytes ?? ''} | ${wa.stream_state_bytes ?? ''} |`);
 }

@@ -4,13 +4,16 @@
 //
 //   node bench/prefilter/wasm.mjs PATTERNS.tsv CORPUS [--mode block|stream|interleaved]
 //        [--write 1460] [--streams 1000] [--reps 3] [--wasm FILE]
-//        [--dump-matches FILE] [--dump-counts FILE]
+//        [--dump-matches FILE] [--dump-counts FILE] [--direct]
 //
 // Needs `npm run build` (dist/ and build/core.wasm). The matcher is used through the engine-neutral
 // interface (src/prefilter/prefilter.ts, dist/prefilter/core.js): compile, open, scan(data, sink),
 // close. The corpus is copied once into the core's memory (untimed), so every scan is zero-copy: the
 // Uint8Array handed to scan() is a view of wasm memory. Each scan call's matches are records the
 // host reads back and hands to the sink, which counts them per pattern.
+// --direct (stream modes): call the matcher with (stream, pointer, length) as the engine's in-core
+// inspection does (assembly/inspect/scan.ts, what `streamsift scan` uses), without the interface's
+// per-write JS view and closure; this is the comparison with a C harness calling Hyperscan.
 // Timed: scanning, reading the results, the sink's counting; in the stream modes also opening and
 // closing the streams. Not timed: reading the corpus, copying it into wasm memory, compiling
 // (printed as compile=).
@@ -28,8 +31,9 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '../..');
 
 const USAGE = `usage: node bench/prefilter/wasm.mjs PATTERNS.tsv CORPUS [--mode block|stream|interleaved]
-       [--write 1460] [--streams 1000] [--reps 3] [--wasm FILE] [--dump-matches FILE] [--dump-counts FILE]
-  --wasm  the core to load (default build/core.wasm)`;
+       [--write 1460] [--streams 1000] [--reps 3] [--wasm FILE] [--dump-matches FILE] [--dump-counts FILE] [--direct]
+  --wasm    the core to load (default build/core.wasm)
+  --direct  stream modes: call the matcher with pointer + length, as the engine does (no per-write JS view)`;
 
 function die(msg) {
   process.stderr.write(`wasm: ${msg}\n${USAGE}\n`);
@@ -38,7 +42,7 @@ function die(msg) {
 
 function parseArgs(argv) {
   const o = { patterns: null, corpus: null, mode: 'block', write: 1460, streams: 1000, reps: 3,
-    wasm: path.join(REPO, 'build/core.wasm'), dump: null, counts: null };
+    wasm: path.join(REPO, 'build/core.wasm'), dump: null, counts: null, direct: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -58,6 +62,7 @@ function parseArgs(argv) {
       case '--wasm': o.wasm = path.resolve(val()); break;
       case '--dump-matches': o.dump = val(); break;
       case '--dump-counts': o.counts = val(); break;
+      case '--direct': o.direct = true; break;
       case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
       default:
         if (a.startsWith('-')) die(`unknown option ${a}`);
@@ -134,6 +139,20 @@ function runPass(fn) {
   total = 0;
   if (opt.mode === 'block') {
     pf.scanBlock(view(), fn);
+  } else if (opt.direct) {
+    // the matcher as the engine's in-core inspection calls it: stream handle, pointer, length (no JS
+    // view, closure or placement check per write; results still read and counted by the host)
+    const db = pf.handle;
+    const S = opt.mode === 'stream' ? 1 : opt.streams;
+    const sts = [];
+    for (let i = 0; i < S; i++) sts.push(matcher.open(db));
+    let si = 0;
+    for (let off = 0; off < LEN; off += opt.write) {
+      curStream = si;
+      matcher.scan(sts[si], BASE + off, Math.min(opt.write, LEN - off), fn);
+      if (++si === S) si = 0;
+    }
+    for (const st of sts) matcher.close(st);
   } else if (opt.mode === 'stream') {
     const st = pf.open();
     for (let off = 0; off < LEN; off += opt.write) st.scan(view().subarray(off, Math.min(LEN, off + opt.write)), fn);
@@ -159,6 +178,7 @@ for (let r = 1; r <= opt.reps; r++) {
   const el = Number(process.hrtime.bigint() - t0) / 1e9;
   process.stdout.write(`wasm: engine=${pf.engine} patterns=${NPAT} mode=${opt.mode} bytes=${LEN} ` +
     `matches=${total} elapsed=${el.toFixed(4)} MBps=${(LEN / el / 1e6).toFixed(1)} db_bytes=${pf.dbBytes} ` +
+    `${opt.direct ? 'direct=1 ' : ''}` +
     `stream_state_bytes=${stateBytes} compile=${compileS.toFixed(3)} rep=${r}/${opt.reps}\n`);
 }
 
