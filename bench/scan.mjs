@@ -69,7 +69,13 @@ function best(args) {
 
 const common = ["-q", "--checksum", "off", ...o.extra];
 const base = best(["reassemble", capture, ...common]);
-const rows = [["reassemble (no inspection)", "-", base.s, "-", "-"]];
+const rows = [["reassemble -q (bytes never leave the core)", "-", base.s, "-", "-"]];
+const json = best(["reassemble", capture, "--json", ...common.filter((a) => a !== "-q")]);
+rows.push(["reassemble --json (every byte hashed, SHA-256)", "-", json.s, (base.s / json.s).toFixed(2), json.line]);
+const one = path.join(OUT, "one-literal.lits");
+fs.writeFileSync(one, "streamsift-bench-literal-that-never-occurs\n");
+const r1 = best(["scan", capture, "--rules", one, ...common]);
+rows.push(["scan, 1 literal (the cost of inspecting every byte)", "0", r1.s, (base.s / r1.s).toFixed(2), r1.line]);
 for (const set of o.sets) {
   const r = best(["scan", capture, "--rules", literalList(set), ...common]);
   const alerts = /alerts=(\d+)/.exec(r.line)?.[1] ?? "?";
