@@ -8,7 +8,7 @@ import { Cfg } from "./abi/config";
 import { St } from "./abi/stats";
 import { FLOW_SIZE, EP_SIZE, F_EP, F_FLAGS, FF_DROPPED, SEG_SIZE, PAGE_SIZE, PAGE_HDR } from "./abi/layout";
 import { pktFrame, pktTs } from "./decode/packet";
-import { inspectAttach } from "./inspect/scan";
+import { inspectAttach, inspectInit, INSPECT_PORTS } from "./inspect/scan";
 import { cfgDefaults, cfgGet, cfgSet, statAdd, STATS } from "./util/cfg";
 import { arenaAlloc, arenaUsed } from "./util/arena";
 import {
@@ -68,6 +68,7 @@ export function init(): i32 {
   decodeTcpInit(<u32>cfgGet(Cfg.ShardIndex), <u32>cfgGet(Cfg.ShardCount));
   flowIdsForShard(<u32>cfgGet(Cfg.ShardIndex), <u32>cfgGet(Cfg.ShardCount));
   sessionInit();
+  inspectInit();
   expiryInit();
   walkReset();
   ready = true;
@@ -131,6 +132,8 @@ export function flowDrop(flow: u32): void {
 /** In-core inspection: scan every delivered run with the prefilter database `db` (from matchCompile;
  *  0 detaches) and report matches with onMatch. */
 export function inspectAttachDb(db: usize): i32 { return inspectAttach(db); }
+/** The server-port map of in-core inspection (8,192 bytes), written by the host before init. */
+export function inspectPortsPtr(): usize { return INSPECT_PORTS; }
 
 // ---- accessors ----------------------------------------------------------------------------------
 export function statsPtr(): usize { return STATS; }

@@ -30,5 +30,7 @@ export const enum Cfg {
   ChunkRange = 26,     // IDS: each chunk size is drawn from size * (1 +- range/100) (randomize-chunk-range); 0 = fixed
   Seed = 27,           // seed of the chunk-size draws (replayable runs)
   PostRstDiscard = 28, // 1: payload after an honoured RST is not reassembled (the receiver discarded it)
-  Count = 29,
+  InspectDirections = 29, // in-core inspection: bit 0 to-server, bit 1 to-client
+  InspectPortsAll = 30,   // 1: inspect every server port; 0: only ports set in the inspect-port map
+  Count = 31,
 }

@@ -8,10 +8,14 @@
 //            match end relative to the stream's position before the run (matchStreamOffset), so a
 //            reset at a gap needs no stored base.
 // Gaps:      the stream is reset at a gap: no match spans bytes the receiver never got.
+// Selection: Cfg.InspectDirections and the INSPECT_PORTS map (server ports) choose the directions that
+//            are inspected; one left out is marked at its first delivery and costs nothing after.
 // Limits:    a stream that cannot be opened (memory) leaves the direction uninspected, counted in
 //            St.MatchErrors; results that do not fit are dropped by match/ and counted too.
 
-import { E_MATCH_STREAM } from "../abi/layout";
+import { E_MATCH_STREAM, F_SPORT } from "../abi/layout";
+import { Cfg } from "../abi/config";
+import { cfgGet } from "../util/cfg";
 import { Status } from "../abi/status";
 import { St } from "../abi/stats";
 import { statAdd } from "../util/cfg";
@@ -22,6 +26,24 @@ import {
 import { hostMatch } from "../host";
 
 let db: usize = 0;
+let dirMask: i32 = 3;              // Cfg.InspectDirections: bit 0 to-server, bit 1 to-client
+let allPorts = true;               // Cfg.InspectPortsAll; else the server port's bit in INSPECT_PORTS
+/** The server ports whose connections are inspected (a 65,536-bit map the host writes). */
+export const INSPECT_PORTS: usize = memory.data(8192);
+const NOT_INSPECTED: u32 = 1;      // E_MATCH_STREAM value of a direction the selection leaves out
+
+export function inspectInit(): void {
+  dirMask = <i32>cfgGet(Cfg.InspectDirections);
+  allPorts = cfgGet(Cfg.InspectPortsAll) != 0;
+}
+
+/** Whether direction `dir` of flow f is inspected (per-port and per-direction choice). */
+function isSelected(f: usize, dir: i32): bool {
+  if ((dirMask & (1 << dir)) == 0) return false;
+  if (allPorts) return true;
+  const port = <u32>load<u16>(f, F_SPORT);
+  return (load<u8>(INSPECT_PORTS + (port >> 3)) & (1 << (port & 7))) != 0;
+}
 
 /** Attach `d` (a compiled database; 0 detaches). Streams already open keep their database. */
 export function inspectAttach(d: usize): i32 {
@@ -36,7 +58,9 @@ export function inspectAttach(d: usize): i32 {
 /** Scan [ptr, ptr + len), stream offset `off`, of direction `dir` (endpoint e) of flow f. */
 export function inspectData(f: usize, dir: i32, e: usize, ptr: usize, len: u32, off: u64): void {
   let st = <usize>load<u32>(e, E_MATCH_STREAM);
+  if (st == NOT_INSPECTED) return;
   if (st == 0) {
+    if (!isSelected(f, dir)) { store<u32>(e, NOT_INSPECTED, E_MATCH_STREAM); return; }
     const h = matchStreamOpen(db);
     if (h <= 0) { statAdd(St.MatchErrors, 1); return; }
     st = <usize>h;
@@ -55,11 +79,12 @@ export function inspectData(f: usize, dir: i32, e: usize, ptr: usize, len: u32, 
 /** A gap: the direction's stream starts afresh after it. */
 export function inspectGap(e: usize): void {
   const st = <usize>load<u32>(e, E_MATCH_STREAM);
-  if (st != 0) matchStreamReset(st);
+  if (st > NOT_INSPECTED) matchStreamReset(st);
 }
 
 /** The direction ended: its stream goes back to match/'s free list. */
 export function inspectEnd(e: usize): void {
   const st = <usize>load<u32>(e, E_MATCH_STREAM);
-  if (st != 0) { matchStreamClose(st); store<u32>(e, 0, E_MATCH_STREAM); }
+  if (st > NOT_INSPECTED) matchStreamClose(st);
+  store<u32>(e, 0, E_MATCH_STREAM);
 }

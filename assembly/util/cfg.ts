@@ -47,4 +47,6 @@ export function cfgDefaults(): void {
   cfgSet(Cfg.ChunkRange, 0);
   cfgSet(Cfg.Seed, 0);
   cfgSet(Cfg.PostRstDiscard, 0);
+  cfgSet(Cfg.InspectDirections, 3);
+  cfgSet(Cfg.InspectPortsAll, 1);
 }

@@ -31,6 +31,8 @@ Reassembles every TCP connection and matches the rules against what each receive
   --toserver-chunk-size N, --toclient-chunk-size N   the same per direction
   --randomize-chunk-range P   draw each chunk size within +-P % (default 10; 0 = fixed)
   --seed N               seed of the chunk-size draws (default 0): a run replays exactly
+  --inspect-ports LIST   inspect only connections to these server ports (others are reassembled, not matched)
+  --inspect-directions D both (default) | toserver | toclient
   --established-only     alert only on connections whose handshake was seen (Snort -z est)
   --verify-window N      bytes kept per direction to verify rule contents (default 65536)
   --post-rst MODE        payload after an honoured RST: discard (default: the receiver dropped it)
@@ -53,7 +55,8 @@ export async function scanMain(argv: string[]): Promise<number> {
         inline: { type: "boolean" }, verdicts: { type: "string" },
         "chunk-size": { type: "string" }, "toserver-chunk-size": { type: "string" }, "toclient-chunk-size": { type: "string" },
         "randomize-chunk-range": { type: "string" }, seed: { type: "string" },
-        "established-only": { type: "boolean" }, "post-rst": { type: "string" }, "verify-window": { type: "string" },
+        "established-only": { type: "boolean" }, "post-rst": { type: "string" },
+        "inspect-ports": { type: "string" }, "inspect-directions": { type: "string" }, "verify-window": { type: "string" },
         json: { type: "boolean" }, eve: { type: "string" }, "no-flows": { type: "boolean" },
         quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" },
       },
@@ -78,6 +81,8 @@ export async function scanMain(argv: string[]): Promise<number> {
     toclientChunkSize: numberArg("toclient-chunk-size", o["toclient-chunk-size"]) ?? chunk ?? config.inspection?.toclientChunkSize ?? 2560,
     randomizeChunkRange: numberArg("randomize-chunk-range", o["randomize-chunk-range"]) ?? config.inspection?.randomizeChunkRange ?? 10,
     seed: numberArg("seed", o.seed) ?? config.inspection?.seed ?? 0,
+    ...(o["inspect-ports"] !== undefined ? { ports: o["inspect-ports"].split(",").map((p) => numberArg("inspect-ports", p.trim())!) } : {}),
+    ...(o["inspect-directions"] !== undefined ? { directions: o["inspect-directions"] as InspectionConfig["directions"] } : {}),
   };
   config.postRst = (o["post-rst"] ?? config.postRst ?? "discard") as EngineConfig["postRst"];
   if (inspection.mode === "inline") {

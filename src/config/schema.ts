@@ -58,6 +58,10 @@ export interface EngineConfig {
 
 export interface InspectionConfig {
   mode?: "ids" | "inline";
+  /** Which streams are inspected (matched): server ports (default "all") and directions (default
+   *  "both"). Reassembly is not affected (flow records and onData cover every stream). */
+  ports?: number[] | "all";
+  directions?: "both" | "toserver" | "toclient";
   toserverChunkSize?: number;
   toclientChunkSize?: number;
   randomizeChunkRange?: number;

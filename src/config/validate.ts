@@ -94,7 +94,14 @@ export function validateConfig(cfg: EngineConfig = {}): ResolvedConfig {
   const shardIndex = num("shard.index", sh.index, 0, 0, shardCount - 1);
   const ins = cfg.inspection ?? {};
   if (typeof ins !== "object" || ins === null) fail("inspection", "must be an object");
-  unknownKeys(ins, ["mode", "toserverChunkSize", "toclientChunkSize", "randomizeChunkRange", "seed"], "inspection");
+  unknownKeys(ins, ["mode", "toserverChunkSize", "toclientChunkSize", "randomizeChunkRange", "seed", "ports", "directions"], "inspection");
+  let inspectPorts: number[] | "all" = "all";
+  if (ins.ports !== undefined && ins.ports !== "all") {
+    if (!Array.isArray(ins.ports)) fail("inspection.ports", `must be "all" or an array of port numbers`);
+    inspectPorts = ins.ports.map((p, i) => num(`inspection.ports[${i}]`, p, 0, 0, 65535));
+  }
+  const inspectDirs = ins.directions ?? "both";
+  if (!["both", "toserver", "toclient"].includes(inspectDirs)) fail("inspection.directions", `must be both, toserver or toclient, got ${JSON.stringify(inspectDirs)}`);
   const mode = ins.mode ?? "ids";
   if (mode !== "ids" && mode !== "inline") fail("inspection.mode", `must be ids or inline, got ${JSON.stringify(mode)}`);
   return {
@@ -130,6 +137,8 @@ export function validateConfig(cfg: EngineConfig = {}): ResolvedConfig {
       toclientChunkSize: num("inspection.toclientChunkSize", ins.toclientChunkSize, 0, 0, 1 << 24),
       randomizeChunkRange: num("inspection.randomizeChunkRange", ins.randomizeChunkRange, 0, 0, 100),
       seed: num("inspection.seed", ins.seed, 0, 0, 0xffffffff),
+      ports: inspectPorts,
+      directions: inspectDirs,
     },
   };
 }

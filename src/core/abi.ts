@@ -13,7 +13,7 @@ export const Cfg = {
   TimeoutNew: 7, TimeoutEst: 8, TimeoutClosed: 9, DeliverData: 10, Events: 11, Directions: 12,
   FlushUnacked: 13, DefragMemcap: 14, DefragTimeout: 15, InputCap: 16, PortsAll: 17, PolicyEntries: 18,
   ShardIndex: 19, ShardCount: 20, RetainDelivered: 21, EventCallbacks: 22, Inline: 23, ChunkToServer: 24,
-  ChunkToClient: 25, ChunkRange: 26, Seed: 27, PostRstDiscard: 28,
+  ChunkToClient: 25, ChunkRange: 26, Seed: 27, PostRstDiscard: 28, InspectDirections: 29, InspectPortsAll: 30,
 } as const;
 
 /** Overlap policies, by the names Suricata and Snort use (assembly/reassembly/policy.ts). */
@@ -129,4 +129,5 @@ export interface CoreExports {
   packetTs(): number;
   flowDrop(flow: number): void;
   inspectAttachDb(db: number): number;
+  inspectPortsPtr(): number;
 }

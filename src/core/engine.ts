@@ -169,6 +169,8 @@ export class Engine {
     set(Cfg.ChunkRange, c.inspection.randomizeChunkRange);
     set(Cfg.Seed, c.inspection.seed);
     set(Cfg.PostRstDiscard, c.postRst === "discard" ? 1 : 0);
+    set(Cfg.InspectDirections, c.inspection.directions === "both" ? 3 : c.inspection.directions === "toserver" ? 1 : 2);
+    set(Cfg.InspectPortsAll, c.inspection.ports === "all" ? 1 : 0);
     this.refresh();
     const pt = k.policyTablePtr();
     c.hostPolicies.forEach((h, i) => {
@@ -176,11 +178,12 @@ export class Engine {
       this.u8[at] = h.family; this.u8[at + 1] = h.bits; this.u8[at + 2] = POLICIES.indexOf(h.policy);
       this.u8.set(h.prefix, at + 4);
     });
-    if (c.ports !== "all") {
-      const pp = k.portsPtr();
+    const portMap = (pp: number, ports: number[]) => {
       this.u8.fill(0, pp, pp + 8192);
-      for (const p of c.ports) this.u8[pp + (p >> 3)]! |= 1 << (p & 7);
-    }
+      for (const p of ports) this.u8[pp + (p >> 3)]! |= 1 << (p & 7);
+    };
+    if (c.ports !== "all") portMap(k.portsPtr(), c.ports);
+    if (c.inspection.ports !== "all") portMap(k.inspectPortsPtr(), c.inspection.ports);
     const st = k.init();
     if (st === Status.OutOfMemory) throw new EngineError("ERR_OUT_OF_MEMORY", "the core could not allocate its tables");
     if (st !== Status.Ok) throw new EngineError("ERR_STATE", `core init failed (${st})`);

@@ -86,6 +86,11 @@ export async function createScanner(wasm: WebAssembly.Module | BufferSource, o: 
     ruleset: o.ruleset, host, inline, external: inCore,
     prefilter: () => counted(prefilter!, (d) => { open += d; if (open > peak) peak = open; }),
     establishedOnly: o.establishedOnly, verifyWindow: o.verifyWindow,
+    // the host path selects like the core does (inspection.ports / directions)
+    select: {
+      ...(resolved.inspection.ports !== "all" ? { ports: resolved.inspection.ports } : {}),
+      ...(resolved.inspection.directions !== "both" ? { directions: resolved.inspection.directions } : {}),
+    },
     onAlert: (a) => {
       o.onAlert?.(a);
       if (a.dropped) o.onDrop?.({ frame: a.frame, ts: a.ts, conn: a.conn, dir: a.dir, reason: "rule", sid: a.rule.sid });

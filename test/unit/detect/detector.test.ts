@@ -193,3 +193,24 @@ describe("content chains", () => {
     expect(r.alerts.map((a) => [a.sid, a.offset]).sort()).toEqual([[1, 0], [3, 0], [5, 0], [6, 11]]);
   });
 });
+
+describe("which streams are inspected (inspection.ports / inspection.directions)", () => {
+  const rules = `alert tcp any any -> any any (msg:"x"; content:"abc"; sid:1;)`;
+  const frames = () => {
+    const a = new TcpConversation({ client: "10.0.0.1:40000", server: "10.0.0.2:80" });
+    a.handshake().clientSend("abc").serverAck().serverSend("abc").clientAck();
+    const b = new TcpConversation({ client: "10.0.0.1:40001", server: "10.0.0.2:25", startMicros: 1_700_000_001_000_000 });
+    b.handshake().clientSend("abc").serverAck().serverSend("abc").clientAck();
+    return [...a.records(), ...b.records()];
+  };
+  test.each(["core", "host"] as const)("%s scanning: ports and directions select, reassembly goes on", async (how) => {
+    const { naivePrefilterEngine } = await import("../../../src/prefilter/naive.js");
+    const prefilter = how === "core" ? "core" as const : naivePrefilterEngine;
+    const all = await scanFrames(rules, frames(), { config: { checksum: "off" }, prefilter });
+    expect(alertKeys(all)).toEqual(["1 1 toclient 0", "1 1 toserver 0", "2 1 toclient 0", "2 1 toserver 0"]);
+    const p25 = await scanFrames(rules, frames(), { config: { checksum: "off", inspection: { ports: [25] } }, prefilter });
+    expect(alertKeys(p25)).toEqual(["2 1 toclient 0", "2 1 toserver 0"]);
+    const ts = await scanFrames(rules, frames(), { config: { checksum: "off", inspection: { directions: "toserver" } }, prefilter });
+    expect(alertKeys(ts)).toEqual(["1 1 toserver 0", "2 1 toserver 0"]);
+  });
+});
