@@ -159,15 +159,17 @@ export function tcpHandleSegment(): void {
   }
 
   // G5: RST: honoured only when its sequence number is acceptable for the receiver's policy. An
-  //     honoured RST closes the connection. Payload either side sends afterwards raises
-  //     stream.suspected_rst_inject and is, by default, still reassembled (Suricata processes post-RST
-  //     packets in the pre-RST state, because RSTs get injected and lost; tshark and tcpflow show the
-  //     bytes too). With Cfg.PostRstDiscard (scan's default) it is not: the receiver discarded it.
+  //     honoured RST closes the connection. Payload sent afterwards is, by default, still reassembled
+  //     (Suricata processes post-RST packets in the pre-RST state, because RSTs get injected and lost;
+  //     tshark and tcpflow show the bytes too); more from the RST's sender raises
+  //     stream.suspected_rst_inject. With Cfg.PostRstDiscard (scan's default) payload from either side
+  //     is not reassembled (the receiver discarded it) and each such packet raises the event.
   let afterRst = false;
   if (rst) {
     if (!handleRst(f, dir, e, peer)) return;
   } else if (state(f) == TcpState.Closed && pktPayloadLen > 0 && ((flags16(e) | flags16(peer)) & EPF_RST) != 0) {
-    raise(f, dir, Ev.SuspectedRstInject);
+    // the event as before for the RST's sender talking on; with discarding, for every payload dropped
+    if (postRstDiscard || (flags16(e) & EPF_RST) != 0) raise(f, dir, Ev.SuspectedRstInject);
     afterRst = postRstDiscard;
   }
 
