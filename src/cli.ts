@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// cli.ts: `streamsift reassemble FILE [options]`. Output contract in README.md ("CLI").
+// cli.ts: `streamsift reassemble FILE [options]` and `streamsift scan FILE --rules R` (commands/scan.ts).
+// Output contracts in README.md ("CLI", "scan").
 
 import { parseArgs } from "node:util";
 import { createNodeEngine, feedFile } from "./node.js";
@@ -27,7 +28,10 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => { if (e.code === "EPIPE
 
 async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv;
-  if (cmd === undefined || cmd === "-h" || cmd === "--help") { process.stdout.write(USAGE); return cmd ? 0 : 2; }
+  if (cmd === undefined || cmd === "-h" || cmd === "--help") {
+    process.stdout.write(`streamsift: TCP stream reassembly and inspection. Commands:\n  streamsift reassemble FILE [options]\n  streamsift scan FILE --rules RULES [options]\n\n${USAGE}\n${SCAN_USAGE}`);
+    return cmd ? 0 : 2;
+  }
   if (cmd === "scan") return scanMain(rest);
   if (cmd !== "reassemble") die(`unknown command "${cmd}" (try: streamsift reassemble FILE, or streamsift scan FILE --rules R)`);
   let parsed;
