@@ -9,6 +9,8 @@
 // Algorithm (README.md): per position p the gram (byte[p-1], byte[p]) indexes a u64 table whose bit
 //   8e+b is 0 when some literal of bucket b has that gram e bytes before its end. Eight positions at
 //   once: S = T[g0] | T[g1] << 8 | ... | T[g7] << 56 (128 bits); C = low 64 | carry; carry = high 64.
+//   The loops take 16 positions per step with positions k and 8 + k in the two lanes of a v128, so one
+//   lane-wise shift/OR serves both (scanStride1; scanStride2 likewise).
 //   Stride-2 databases (small sets) look up every other position, 16 per step (scanStride2, both
 //   halves of the state in one v128).
 //   A 0 bit b of byte k of C is a candidate of bucket b ending at position k; confirm.ts filters and
@@ -97,8 +99,9 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
   carry = x >> 8;
   let p: u32 = 1;
   if (load<u32>(db, DB_STRIDE) == 2) {
-    const r = scanStride2(db, table, mask, data, len, carry);
-    p = <u32>r; carry = r2Carry;
+    p = scanStride2(db, table, mask, data, len, carry); carry = r2Carry;
+  } else {
+    p = scanStride1(table, mask, data, len, carry); carry = r2Carry;
   }
   while (p + 8 <= len) {
     const q = data + <usize>p - 1;
@@ -140,6 +143,44 @@ let r2Carry: u64 = 0;
 // @ts-ignore: decorator
 @inline function lanes(table: usize, g: u32, h: u32, mask: u32): v128 {
   return v128.load64_lane(table + (<usize>(h & mask) << 3), v128.load64_zero(table + (<usize>(g & mask) << 3)), 1);
+}
+
+/**
+ * Stride 1, 16 positions [p, p + 16) per step from p = 1: the entries of positions p + k and p + 8 + k
+ * share a v128 (lanes 0 and 1), so one lane-wise shift and OR serve both halves of the state. Lane 0
+ * of the high part goes to positions p+8..p+15, lane 1 is the carry. Returns the next position (carry
+ * in r2Carry); the 8-position loop in scanRun does the rest.
+ */
+function scanStride1(table: usize, mask: u32, data: usize, len: u32, carryIn: u64): u32 {
+  let hiPrev = i64x2.splat(carryIn);
+  let p: u32 = 1;
+  while (p + 16 <= len) {
+    const q = data + <usize>p - 1;
+    const a = lanes(table, <u32>load<u16>(q), <u32>load<u16>(q, 8), mask);
+    const b = lanes(table, <u32>load<u16>(q, 1), <u32>load<u16>(q, 9), mask);
+    const c = lanes(table, <u32>load<u16>(q, 2), <u32>load<u16>(q, 10), mask);
+    const d = lanes(table, <u32>load<u16>(q, 3), <u32>load<u16>(q, 11), mask);
+    const e = lanes(table, <u32>load<u16>(q, 4), <u32>load<u16>(q, 12), mask);
+    const f = lanes(table, <u32>load<u16>(q, 5), <u32>load<u16>(q, 13), mask);
+    const g = lanes(table, <u32>load<u16>(q, 6), <u32>load<u16>(q, 14), mask);
+    const h = lanes(table, <u32>load<u16>(q, 7), <u32>load<u16>(q, 15), mask);
+    const lo = v128.or(
+      v128.or(v128.or(a, i64x2.shl(b, 8)), v128.or(i64x2.shl(c, 16), i64x2.shl(d, 24))),
+      v128.or(v128.or(i64x2.shl(e, 32), i64x2.shl(f, 40)), v128.or(i64x2.shl(g, 48), i64x2.shl(h, 56))));
+    const hi = v128.or(
+      v128.or(v128.or(i64x2.shr_u(b, 56), i64x2.shr_u(c, 48)), v128.or(i64x2.shr_u(d, 40), i64x2.shr_u(e, 32))),
+      v128.or(v128.or(i64x2.shr_u(f, 24), i64x2.shr_u(g, 16)), i64x2.shr_u(h, 8)));
+    const cv = v128.or(lo, i8x16.shuffle(hiPrev, hi, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23));
+    hiPrev = hi;
+    if (v128.any_true(v128.not(cv))) {
+      const c0 = i64x2.extract_lane(cv, 0), c1 = i64x2.extract_lane(cv, 1);
+      if (c0 != 0xffffffffffffffff) confirmCandidates(~c0, p);
+      if (c1 != 0xffffffffffffffff) confirmCandidates(~c1, p + 8);
+    }
+    p += 16;
+  }
+  r2Carry = i64x2.extract_lane(hiPrev, 1);
+  return p;
 }
 
 /**
