@@ -14,7 +14,8 @@
 //   Stride-2 databases (small sets) look up every other position, 16 per step (scanStride2, both
 //   halves of the state in one v128).
 //   A 0 bit b of byte k of C is a candidate of bucket b ending at position k; confirm.ts filters and
-//   checks it against the literal records (confirmCandidates).
+//   checks it against the literal records (confirmCandidates). Before that, candidates that end a run
+//   of zero bytes no literal of their bucket ends with are dropped (zeroRuns, DB_ZERODROP).
 // Arguments: data must lie in linear memory at ptr >= 8, else MatchStatus.Malformed (nothing scanned).
 // Invariants (stream block, checked by streamValidate when VALIDATE):
 //   T1  hist <= maxLen - 1, and hist == min(maxLen - 1, offset): history holds the stream's last bytes;
@@ -29,7 +30,8 @@
 
 import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
-import { MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_STRIDE, DB_PAIRS, gramIndex } from "./database";
+import { MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_STRIDE, DB_PAIRS, DB_ZERODROP, gramIndex } from "./database";
+import { zeroRuns } from "./zeroruns";
 import { confirmBegin, confirmCandidates, confirmCount, confirmLost, confirmResultsPtr } from "./confirm";
 
 // @ts-ignore: decorator
@@ -101,7 +103,7 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
   if (load<u32>(db, DB_STRIDE) == 2) {
     p = scanStride2(db, table, mask, data, len, carry); carry = r2Carry;
   } else {
-    p = scanStride1(table, mask, data, len, carry); carry = r2Carry;
+    p = scanStride1(table, mask, data, len, carry, db + DB_ZERODROP); carry = r2Carry;
   }
   while (p + 8 <= len) {
     const q = data + <usize>p - 1;
@@ -151,7 +153,7 @@ let r2Carry: u64 = 0;
  * of the high part goes to positions p+8..p+15, lane 1 is the carry. Returns the next position (carry
  * in r2Carry); the 8-position loop in scanRun does the rest.
  */
-function scanStride1(table: usize, mask: u32, data: usize, len: u32, carryIn: u64): u32 {
+function scanStride1(table: usize, mask: u32, data: usize, len: u32, carryIn: u64, zeroDrop: usize): u32 {
   let hiPrev = i64x2.splat(carryIn);
   let p: u32 = 1;
   while (p + 16 <= len) {
@@ -173,7 +175,8 @@ function scanStride1(table: usize, mask: u32, data: usize, len: u32, carryIn: u6
     const cv = v128.or(lo, i8x16.shuffle(hiPrev, hi, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23));
     hiPrev = hi;
     if (v128.any_true(v128.not(cv))) {
-      const c0 = i64x2.extract_lane(cv, 0), c1 = i64x2.extract_lane(cv, 1);
+      const cz = zeroRuns(cv, zeroDrop, q, p);
+      const c0 = i64x2.extract_lane(cz, 0), c1 = i64x2.extract_lane(cz, 1);
       if (c0 != 0xffffffffffffffff) confirmCandidates(~c0, p);
       if (c1 != 0xffffffffffffffff) confirmCandidates(~c1, p + 8);
     }
@@ -196,6 +199,7 @@ function scanStride2(db: usize, table: usize, mask: u32, data: usize, len: u32, 
   // 0x01 marks a position where (previous byte, byte) is one of the 4 pairs
   const pairBit = load<u32>(db, DB_PAIRS);
   const ignore = i64x2.splat(pairBit != 0 ? 0x0101010101010101 : 0);
+  const zeroDrop = db + DB_ZERODROP;
   const one = i8x16.splat(<i8>pairBit);
   const pairs = db + DB_PAIRS + 4;
   const f0 = i8x16.splat(load<i8>(pairs)), s0 = i8x16.splat(load<i8>(pairs, 1));
@@ -223,7 +227,8 @@ function scanStride2(db: usize, table: usize, mask: u32, data: usize, len: u32, 
     const cv = v128.or(v128.andnot(v128.or(lo, ignore), v128.and(hit, one)), carried);
     hiPrev = hi;
     if (v128.any_true(v128.not(cv))) {
-      const c0 = i64x2.extract_lane(cv, 0), c1 = i64x2.extract_lane(cv, 1);
+      const cz = zeroRuns(cv, zeroDrop, q, p);
+      const c0 = i64x2.extract_lane(cz, 0), c1 = i64x2.extract_lane(cz, 1);
       if (c0 != 0xffffffffffffffff) confirmCandidates(~c0, p);
       if (c1 != 0xffffffffffffffff) confirmCandidates(~c1, p + 8);
     }
