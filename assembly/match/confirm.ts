@@ -13,8 +13,8 @@
 //      km(b) bytes, tag(min(8, km), b)). A candidate whose folded last km(b) bytes hit a clear bit is dropped: no
 //      literal of b can end there (no false negative: the literal's own bit is set). About 1/16 of the
 //      false candidates pass (one bit per literal in 16 n bits).
-//   0. (At build only) DB_ZERODROP, the buckets that cannot match at the end of zero runs of 1, 2, 4, 8,
-//      16 bytes (zeroDropFill); the scan drops their candidates there (scan.ts zeroRuns).
+//   0. (At build only) DB_ZERODROP, per run length r < 16 the buckets that cannot match at the end of r
+//      zero bytes (zeroDropFill); the scan drops their candidates there (zeroruns.ts).
 //   2. Confirm hash: one probe per key length kl = min(8, len) present in the bucket (klMask), key = the
 //      folded last kl bytes, tag = kl | b << 4; records whose key and tag are equal are compared in full
 //      (caseless: folded; exact: raw bytes).
@@ -136,24 +136,29 @@ export function confirmBuild(db: usize, blob: usize, lit: usize, lenOf: usize, b
 }
 
 /**
- * DB_ZERODROP: byte i (run length z = 1 << i) has bit b when no literal of bucket b ends in
- * min(z, its length) zero bytes, so no literal of b can end where the last z bytes are zero: the scan
- * drops those candidates before the confirm (exact, whatever the filter bitmap says). Zero runs are
- * common in binary traffic, and literals with zero runs clear the table's (0, 0) gram at several
- * distances, which made every zero run a candidate of their buckets.
+ * DB_ZERODROP (16 bytes): byte r has bit b when no literal of bucket b can end where the last r bytes
+ * are zero: every literal of b has a non-zero byte within its last r (t trailing zeros, t < len, and
+ * r > t), so the scan drops those candidates before the confirm (exact). Zero runs are common in binary
+ * traffic, and literals with zero runs clear the table's (0, 0) gram at several distances, which made
+ * every zero run a candidate of their buckets. A bucket with an all-zero literal is never dropped.
  */
 function zeroDropFill(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, n: u32): void {
-  let keep: u64 = 0;                     // byte i: the buckets with a literal ending in min(2^i, len) zeros
+  const dead = memory.data(8);          // per bucket: the shortest run that rules out all its literals
+  memory.fill(dead, 1, 8);
   for (let j: u32 = 0; j < n; j++) {
     const len = load<u32>(lenOf + (<usize>j << 2));
     const end = blob + load<u32>(lit + (<usize>j << 2)) + 12 + len;
     let t: u32 = 0;
     while (t < min<u32>(16, len) && load<u8>(end - 1 - t) == 0) t++;
-    for (let i: u32 = 0; i < 5; i++) {
-      if (t >= min<u32>(<u32>1 << i, len)) keep |= <u64>1 << (8 * i + <u32>load<u8>(bk + j));
-    }
+    const b = <usize>load<u8>(bk + j);
+    const d: u32 = t == len ? 255 : t + 1;       // an all-zero literal (or t >= 16 zeros): never
+    if (d > <u32>load<u8>(dead + b)) store<u8>(dead + b, <u8>d);
   }
-  for (let i: u32 = 0; i < 5; i++) store<u8>(db + DB_ZERODROP + i, <u8>(~keep >> (8 * i)));
+  for (let r: u32 = 0; r < 16; r++) {
+    let m: u32 = 0;
+    for (let b: u32 = 0; b < NBUCKETS; b++) if (r > 0 && <u32>load<u8>(dead + b) <= r) m |= <u32>1 << b;
+    store<u8>(db + DB_ZERODROP + r, <u8>m);
+  }
 }
 
 /** D4 and D5. */

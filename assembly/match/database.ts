@@ -41,8 +41,8 @@
 //   192 8 x u64 key2Mask     per bucket: the filter key's bytes before the last 8 (km > 8), in place
 //   256 u32 pairBit          stride 2: 1 when bucket 0 holds the 2-byte literals (checked by SIMD), else 0
 //   260 4 x (u8 first, u8 second)  their byte pairs, case variants included, repeated to fill 4
-//   272 5 x u8 zeroDrop      for runs of z = 1, 2, 4, 8, 16 zero bytes: bit b set when no literal of bucket b
-//                            ends in min(z, len) zeros (confirm.ts zeroDropFill); the scans drop those
+//   272 16 x u8 zeroDrop     byte r: bit b set when no literal of bucket b can end after r zero bytes (each has
+//                            a non-zero byte in its last r; confirm.ts zeroDropFill); the scans drop those
 //                            candidates (zeroruns.ts)
 //   288 ... table, filter, csr, records, literal bytes
 // Record (24 B): u64 key (the folded last kl = min(8, len) bytes, first byte lowest), u32 id, u32 len,

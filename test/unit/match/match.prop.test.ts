@@ -91,8 +91,8 @@ test("stride-2 sets: streaming (random and 1-byte writes) == block == naive", ()
   ), { numRuns: 150 });
 });
 
-// Zero runs: the scans drop candidates of buckets with no literal ending in min(z, len) zero bytes where
-// the last z = 1, 2, 4, 8, 16 bytes are zero (match/scan.ts zeroRuns, DB_ZERODROP). Literals rich in
+// Zero runs: the scans drop candidates of buckets all of whose literals have a non-zero byte in their last
+// r bytes where the last r bytes are zero (match/zeroruns.ts, DB_ZERODROP). Literals rich in
 // zeros, streams of long zero runs between short random pieces; with and without a 1-byte literal
 // (stride 1 / stride 2).
 const zeroByte = fc.constantFrom(0x00, 0x00, 0x00, 0x01, 0x61, 0x41);
