@@ -4,7 +4,7 @@
 //            scan side: confirmBegin(db, data, stitch, stitchLimit, hist, base) once per scan call, then
 //            confirmCandidates(m, p) for each 8-position candidate mask; results via confirmResults*.
 // Owns:      the results buffer (arena, grows geometrically, never returned) and, inside a database,
-//            the confirm filter bitmap, the confirm hash (csr + records) and the literal bytes.
+//            the confirm filter bitmap, the confirm hash (csr + records), the literal bytes and DB_ZERODROP.
 // Hot path:  yes. No allocation once the results buffer is large enough. Per candidate: one 8-byte load,
 //            one fold, one bitmap probe; only candidates that pass the bitmap probe the hash.
 // Algorithm:
@@ -13,6 +13,8 @@
 //      km(b) bytes, tag(min(8, km), b)). A candidate whose folded last km(b) bytes hit a clear bit is dropped: no
 //      literal of b can end there (no false negative: the literal's own bit is set). About 1/16 of the
 //      false candidates pass (one bit per literal in 16 n bits).
+//   0. (At build only) DB_ZERODROP, per run length r < 16 the buckets that cannot match at the end of r
+//      zero bytes (zeroDropFill); the scan drops their candidates there (zeroruns.ts).
 //   2. Confirm hash: one probe per key length kl = min(8, len) present in the bucket (klMask), key = the
 //      folded last kl bytes, tag = kl | b << 4; records whose key and tag are equal are compared in full
 //      (caseless: folded; exact: raw bytes).
@@ -27,7 +29,7 @@
 import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
 import {
-  DB_CSR, DB_REC, DB_BUCKETS, DB_SLOTSHIFT, DB_FILTER, DB_FILTERSHIFT, DB_KEY2MASK, DB_COUNT, BK_KLMASK, BK_KMSHIFT,
+  DB_CSR, DB_REC, DB_BUCKETS, DB_ZERODROP, DB_NBUCKETS, DB_SLOTSHIFT, DB_FILTER, DB_FILTERSHIFT, DB_KEY2MASK, DB_COUNT, BK_KLMASK, BK_KMSHIFT,
   R_ID, R_LEN, R_KEY, R_BYTES, R_TAG, R_SIZE, CASELESS_BIT, CONFIRM_HASH, NBUCKETS, fold64, foldByte,
 } from "./database";
 
@@ -130,6 +132,33 @@ export function confirmBuild(db: usize, blob: usize, lit: usize, lenOf: usize, b
   // restore: csr[s] was advanced to the old csr[s + 1]; shift right by one
   for (let s: i32 = <i32>slots; s > 0; s--) store<u32>(csr + (<usize>s << 2), load<u32>(csr + (<usize>(s - 1) << 2)));
   store<u32>(csr, 0);
+  zeroDropFill(db, blob, lit, lenOf, bk, n);
+}
+
+/**
+ * DB_ZERODROP (16 bytes): byte r has bit b when no literal of bucket b can end where the last r bytes
+ * are zero: every literal of b has a non-zero byte within its last r (t trailing zeros, t < len, and
+ * r > t), so the scan drops those candidates before the confirm (exact). Zero runs are common in binary
+ * traffic, and literals with zero runs clear the table's (0, 0) gram at several distances, which made
+ * every zero run a candidate of their buckets. A bucket with an all-zero literal is never dropped.
+ */
+function zeroDropFill(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, n: u32): void {
+  const dead = memory.data(8);          // per bucket: the shortest run that rules out all its literals
+  memory.fill(dead, 1, 8);
+  for (let j: u32 = 0; j < n; j++) {
+    const len = load<u32>(lenOf + (<usize>j << 2));
+    const end = blob + load<u32>(lit + (<usize>j << 2)) + 12 + len;
+    let t: u32 = 0;
+    while (t < min<u32>(16, len) && load<u8>(end - 1 - t) == 0) t++;
+    const b = <usize>load<u8>(bk + j);
+    const d: u32 = t == len ? 255 : t + 1;       // an all-zero literal (or t >= 16 zeros): never
+    if (d > <u32>load<u8>(dead + b)) store<u8>(dead + b, <u8>d);
+  }
+  for (let r: u32 = 0; r < 16; r++) {
+    let m: u32 = 0;
+    for (let b: u32 = 0; b < NBUCKETS; b++) if (r > 0 && <u32>load<u8>(dead + b) <= r) m |= <u32>1 << b;
+    store<u8>(db + DB_ZERODROP + r, <u8>m);
+  }
 }
 
 /** D4 and D5. */

@@ -41,6 +41,9 @@
 //   192 8 x u64 key2Mask     per bucket: the filter key's bytes before the last 8 (km > 8), in place
 //   256 u32 pairBit          stride 2: 1 when bucket 0 holds the 2-byte literals (checked by SIMD), else 0
 //   260 4 x (u8 first, u8 second)  their byte pairs, case variants included, repeated to fill 4
+//   272 16 x u8 zeroDrop     byte r: bit b set when no literal of bucket b can end after r zero bytes (each has
+//                            a non-zero byte in its last r; confirm.ts zeroDropFill); the scans drop those
+//                            candidates (zeroruns.ts)
 //   288 ... table, filter, csr, records, literal bytes
 // Record (24 B): u64 key (the folded last kl = min(8, len) bytes, first byte lowest), u32 id, u32 len,
 //   u32 bytesOff | CASELESS_BIT, u32 tag (kl | bucket << 4). One confirm hash table for all buckets,
@@ -92,7 +95,7 @@ export const enum MatchStatus {
 // @ts-ignore: decorator
 @inline export const DB_REC = 40;
 // @ts-ignore: decorator
-@inline const DB_NBUCKETS = 44;
+@inline export const DB_NBUCKETS = 44;
 // @ts-ignore: decorator
 @inline export const DB_BUCKETS = 48;
 // @ts-ignore: decorator
@@ -109,6 +112,8 @@ export const enum MatchStatus {
 @inline export const DB_KEY2MASK = 192;
 // @ts-ignore: decorator
 @inline export const DB_PAIRS = 256;
+// @ts-ignore: decorator
+@inline export const DB_ZERODROP = 272;
 // bucket header fields
 // @ts-ignore: decorator
 @inline export const BK_W = 0;

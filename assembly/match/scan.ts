@@ -9,9 +9,13 @@
 // Algorithm (README.md): per position p the gram (byte[p-1], byte[p]) indexes a u64 table whose bit
 //   8e+b is 0 when some literal of bucket b has that gram e bytes before its end. Eight positions at
 //   once: S = T[g0] | T[g1] << 8 | ... | T[g7] << 56 (128 bits); C = low 64 | carry; carry = high 64.
-//   Stride-2 databases (small sets) look up every other position, 16 per step (scanStride2).
+//   The loops take 16 positions per step with positions k and 8 + k in the two lanes of a v128, so one
+//   lane-wise shift/OR serves both (scanStride1; scanStride2 likewise).
+//   Stride-2 databases (small sets) look up every other position, 16 per step (scanStride2, both
+//   halves of the state in one v128).
 //   A 0 bit b of byte k of C is a candidate of bucket b ending at position k; confirm.ts filters and
-//   checks it against the literal records (confirmCandidates).
+//   checks it against the literal records (confirmCandidates). Before that, candidates that end a run
+//   of zero bytes no literal of their bucket ends with are dropped (zeroRuns, DB_ZERODROP).
 // Arguments: data must lie in linear memory at ptr >= 8, else MatchStatus.Malformed (nothing scanned).
 // Invariants (stream block, checked by streamValidate when VALIDATE):
 //   T1  hist <= maxLen - 1, and hist == min(maxLen - 1, offset): history holds the stream's last bytes;
@@ -26,7 +30,8 @@
 
 import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
-import { MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_STRIDE, DB_PAIRS, gramIndex } from "./database";
+import { MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_STRIDE, DB_PAIRS, DB_ZERODROP, gramIndex } from "./database";
+import { zeroRuns } from "./zeroruns";
 import { confirmBegin, confirmCandidates, confirmCount, confirmLost, confirmResultsPtr } from "./confirm";
 
 // @ts-ignore: decorator
@@ -96,8 +101,9 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
   carry = x >> 8;
   let p: u32 = 1;
   if (load<u32>(db, DB_STRIDE) == 2) {
-    const r = scanStride2(db, table, mask, data, len, carry);
-    p = <u32>r; carry = r2Carry;
+    p = scanStride2(db, table, mask, data, len, carry); carry = r2Carry;
+  } else {
+    p = scanStride1(table, mask, data, len, carry, db + DB_ZERODROP); carry = r2Carry;
   }
   while (p + 8 <= len) {
     const q = data + <usize>p - 1;
@@ -135,50 +141,100 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
 
 let r2Carry: u64 = 0;
 
+/** The table entries of grams g (lane 0) and h (lane 1). */
+// @ts-ignore: decorator
+@inline function lanes(table: usize, g: u32, h: u32, mask: u32): v128 {
+  return v128.load64_lane(table + (<usize>(h & mask) << 3), v128.load64_zero(table + (<usize>(g & mask) << 3)), 1);
+}
+
+/**
+ * Stride 1, 16 positions [p, p + 16) per step from p = 1: the entries of positions p + k and p + 8 + k
+ * share a v128 (lanes 0 and 1), so one lane-wise shift and OR serve both halves of the state. Lane 0
+ * of the high part goes to positions p+8..p+15, lane 1 is the carry. Returns the next position (carry
+ * in r2Carry); the 8-position loop in scanRun does the rest.
+ */
+function scanStride1(table: usize, mask: u32, data: usize, len: u32, carryIn: u64, zeroDrop: usize): u32 {
+  let hiPrev = i64x2.splat(carryIn);
+  let p: u32 = 1;
+  while (p + 16 <= len) {
+    const q = data + <usize>p - 1;
+    const a = lanes(table, <u32>load<u16>(q), <u32>load<u16>(q, 8), mask);
+    const b = lanes(table, <u32>load<u16>(q, 1), <u32>load<u16>(q, 9), mask);
+    const c = lanes(table, <u32>load<u16>(q, 2), <u32>load<u16>(q, 10), mask);
+    const d = lanes(table, <u32>load<u16>(q, 3), <u32>load<u16>(q, 11), mask);
+    const e = lanes(table, <u32>load<u16>(q, 4), <u32>load<u16>(q, 12), mask);
+    const f = lanes(table, <u32>load<u16>(q, 5), <u32>load<u16>(q, 13), mask);
+    const g = lanes(table, <u32>load<u16>(q, 6), <u32>load<u16>(q, 14), mask);
+    const h = lanes(table, <u32>load<u16>(q, 7), <u32>load<u16>(q, 15), mask);
+    const lo = v128.or(
+      v128.or(v128.or(a, i64x2.shl(b, 8)), v128.or(i64x2.shl(c, 16), i64x2.shl(d, 24))),
+      v128.or(v128.or(i64x2.shl(e, 32), i64x2.shl(f, 40)), v128.or(i64x2.shl(g, 48), i64x2.shl(h, 56))));
+    const hi = v128.or(
+      v128.or(v128.or(i64x2.shr_u(b, 56), i64x2.shr_u(c, 48)), v128.or(i64x2.shr_u(d, 40), i64x2.shr_u(e, 32))),
+      v128.or(v128.or(i64x2.shr_u(f, 24), i64x2.shr_u(g, 16)), i64x2.shr_u(h, 8)));
+    const cv = v128.or(lo, i8x16.shuffle(hiPrev, hi, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23));
+    hiPrev = hi;
+    if (v128.any_true(v128.not(cv))) {
+      const cz = zeroRuns(cv, zeroDrop, q, p);
+      const c0 = i64x2.extract_lane(cz, 0), c1 = i64x2.extract_lane(cz, 1);
+      if (c0 != 0xffffffffffffffff) confirmCandidates(~c0, p);
+      if (c1 != 0xffffffffffffffff) confirmCandidates(~c1, p + 8);
+    }
+    p += 16;
+  }
+  r2Carry = i64x2.extract_lane(hiPrev, 1);
+  return p;
+}
+
 /**
  * Stride 2 (databases built for it, database.ts): 16 positions [p, p + 16) per step from p = 1, looking
  * up the grams at p, p + 2, ..., p + 14 only. S = T[g0] | T[g1] << 16 | ... | T[g7] << 112 is 192 bits:
  * positions p..p+7 (with the carry), p+8..p+15, and the carry for p+16..p+23. Every gram's table bits
- * are valid at any position, so the stride-1 loop may continue where this one stops. Returns the next
- * position (carry in r2Carry).
+ * are valid at any position, so the stride-1 loop may continue where this one stops. The two 64-bit
+ * halves are built side by side in v128 lanes (entries loaded into lanes, 3 + 3 lane-wise shifts
+ * instead of 12 scalar ones). Returns the next position (carry in r2Carry).
  */
-function scanStride2(db: usize, table: usize, mask: u32, data: usize, len: u32, carry: u64): u32 {
+function scanStride2(db: usize, table: usize, mask: u32, data: usize, len: u32, carryIn: u64): u32 {
   // bucket 0 as the 2-byte literals' pairs (pairBit 1): its table bits are ignored here, and a lane of
   // 0x01 marks a position where (previous byte, byte) is one of the 4 pairs
   const pairBit = load<u32>(db, DB_PAIRS);
-  const ignore: u64 = pairBit != 0 ? 0x0101010101010101 : 0;
+  const ignore = i64x2.splat(pairBit != 0 ? 0x0101010101010101 : 0);
+  const zeroDrop = db + DB_ZERODROP;
   const one = i8x16.splat(<i8>pairBit);
   const pairs = db + DB_PAIRS + 4;
   const f0 = i8x16.splat(load<i8>(pairs)), s0 = i8x16.splat(load<i8>(pairs, 1));
   const f1 = i8x16.splat(load<i8>(pairs, 2)), s1 = i8x16.splat(load<i8>(pairs, 3));
   const f2 = i8x16.splat(load<i8>(pairs, 4)), s2 = i8x16.splat(load<i8>(pairs, 5));
   const f3 = i8x16.splat(load<i8>(pairs, 6)), s3 = i8x16.splat(load<i8>(pairs, 7));
+  let hiPrev = i64x2.splat(carryIn);      // lane 1: the carry into the next 8 positions
   let p: u32 = 1;
   while (p + 16 <= len) {
     const q = data + <usize>p - 1;
-    const t0 = entry(table, <u32>load<u16>(q), mask);
-    const t1 = entry(table, <u32>load<u16>(q, 2), mask);
-    const t2 = entry(table, <u32>load<u16>(q, 4), mask);
-    const t3 = entry(table, <u32>load<u16>(q, 6), mask);
-    const t4 = entry(table, <u32>load<u16>(q, 8), mask);
-    const t5 = entry(table, <u32>load<u16>(q, 10), mask);
-    const t6 = entry(table, <u32>load<u16>(q, 12), mask);
-    const t7 = entry(table, <u32>load<u16>(q, 14), mask);
+    // lanes (t0, t4), (t1, t5), (t2, t6), (t3, t7): the shifts and ORs of both halves in one v128 op
+    const a = lanes(table, <u32>load<u16>(q), <u32>load<u16>(q, 8), mask);
+    const b = lanes(table, <u32>load<u16>(q, 2), <u32>load<u16>(q, 10), mask);
+    const c = lanes(table, <u32>load<u16>(q, 4), <u32>load<u16>(q, 12), mask);
+    const d = lanes(table, <u32>load<u16>(q, 6), <u32>load<u16>(q, 14), mask);
     const prev = v128.load(q), cur = v128.load(q, 1);
     const hit = v128.or(
       v128.or(v128.and(i8x16.eq(prev, f0), i8x16.eq(cur, s0)), v128.and(i8x16.eq(prev, f1), i8x16.eq(cur, s1))),
       v128.or(v128.and(i8x16.eq(prev, f2), i8x16.eq(cur, s2)), v128.and(i8x16.eq(prev, f3), i8x16.eq(cur, s3))));
-    const pr = v128.and(hit, one);
-    const c0 = (t0 | (t1 << 16) | (t2 << 32) | (t3 << 48) | carry | ignore) & ~i64x2.extract_lane(pr, 0);
-    const c1 = ((t1 >> 48) | (t2 >> 32) | (t3 >> 16) | t4 | (t5 << 16) | (t6 << 32) | (t7 << 48) | ignore)
-      & ~i64x2.extract_lane(pr, 1);
-    carry = (t5 >> 48) | (t6 >> 32) | (t7 >> 16);
-    if ((c0 & c1) != 0xffffffffffffffff) {
+    const lo = v128.or(v128.or(a, i64x2.shl(b, 16)), v128.or(i64x2.shl(c, 32), i64x2.shl(d, 48)));
+    const hi = v128.or(v128.or(i64x2.shr_u(b, 48), i64x2.shr_u(c, 32)), i64x2.shr_u(d, 16));
+    // (carry, hi lane 0) go to positions p..p+7 and p+8..p+15; hi lane 1 is the next carry. Bucket 0's
+    // carried bits are 0 (W = 1 for the pair bucket, D3), so OR-ing them after the pair mask is exact.
+    const carried = i8x16.shuffle(hiPrev, hi, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23);
+    const cv = v128.or(v128.andnot(v128.or(lo, ignore), v128.and(hit, one)), carried);
+    hiPrev = hi;
+    if (v128.any_true(v128.not(cv))) {
+      const cz = zeroRuns(cv, zeroDrop, q, p);
+      const c0 = i64x2.extract_lane(cz, 0), c1 = i64x2.extract_lane(cz, 1);
       if (c0 != 0xffffffffffffffff) confirmCandidates(~c0, p);
       if (c1 != 0xffffffffffffffff) confirmCandidates(~c1, p + 8);
     }
     p += 16;
   }
+  const carry = i64x2.extract_lane(hiPrev, 1);
   r2Carry = carry;
   return p;
 }

@@ -90,3 +90,35 @@ test("stride-2 sets: streaming (random and 1-byte writes) == block == naive", ()
     },
   ), { numRuns: 150 });
 });
+
+// Zero runs: the scans drop candidates of buckets all of whose literals have a non-zero byte in their last
+// r bytes where the last r bytes are zero (match/zeroruns.ts, DB_ZERODROP). Literals rich in
+// zeros, streams of long zero runs between short random pieces; with and without a 1-byte literal
+// (stride 1 / stride 2).
+const zeroByte = fc.constantFrom(0x00, 0x00, 0x00, 0x01, 0x61, 0x41);
+const zeroSetArb = fc.tuple(
+  fc.array(fc.record({ bytes: fc.array(zeroByte, { minLength: 2, maxLength: 24 }).map((a) => Uint8Array.from(a)), caseless: fc.boolean() }),
+    { minLength: 1, maxLength: 40 }),
+  fc.boolean(),
+).map(([ps, one]) => [...ps, ...(one ? [{ bytes: Uint8Array.of(0x61), caseless: false }] : [])].map((p, i) => ({ id: i * 7 + 3, ...p })));
+const zeroDataArb = fc.array(fc.oneof(
+  fc.integer({ min: 0, max: 70 }).map((n) => new Array<number>(n).fill(0)),
+  fc.array(zeroByte, { maxLength: 20 }),
+), { maxLength: 30 }).map((parts) => Uint8Array.from(parts.flat()));
+
+test("zero runs: streaming (random and 1-byte writes) == block == naive", () => {
+  fc.assert(fc.property(
+    zeroSetArb,
+    zeroDataArb,
+    fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 20 }),
+    (patterns, data, writes) => {
+      const want = sorted(scanBlock(naivePrefilterEngine.compile(patterns), data));
+      const pf = engine.compile(patterns);
+      try {
+        expect(sorted(scanBlock(pf, data))).toEqual(want);
+        expect(sorted(scanStream(pf, data, writes))).toEqual(want);
+        expect(sorted(scanStream(pf, data, [1]))).toEqual(want);
+      } finally { pf.free(); }
+    },
+  ), { numRuns: 200 });
+});
