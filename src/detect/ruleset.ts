@@ -24,6 +24,9 @@ export interface CompiledRule {
   readonly fp: number;
   /** The rule is its fast pattern alone: a prefilter match is a rule match (after offset/depth). */
   readonly simple: boolean;
+  /** The fast pattern is longer than MAX_PREFILTER_LITERAL: the prefilter looks for its last bytes
+   *  and the verifier compares the whole content. */
+  readonly fpTruncated: boolean;
   /** Contents folded to lower case where nocase (for the verifier's compares). */
   readonly folded: Uint8Array[];
 }
@@ -40,6 +43,11 @@ export interface RuleSet {
   readonly maxPatternLength: number;
 }
 
+/** Longest literal given to the prefilter. Every open stream keeps (longest literal - 1) bytes of
+ *  history, so one huge content would cost that much per connection direction; a longer fast pattern
+ *  is looked for by its last 255 bytes and verified whole. */
+export const MAX_PREFILTER_LITERAL = 255;
+
 const foldByte = (c: number) => (c >= 0x41 && c <= 0x5a ? c + 32 : c);
 export const fold = (b: Uint8Array): Uint8Array => b.map(foldByte);
 
@@ -53,11 +61,13 @@ export function compileRuleSet(rules: readonly Rule[]): RuleSet {
   rules.forEach((rule, index) => {
     const fp = rule.fastPattern;
     const c = rule.contents[fp]!;
-    const simple = rule.contents.length === 1;
-    const cr: CompiledRule = { rule, index, fp, simple, folded: rule.contents.map((k) => (k.nocase ? fold(k.bytes) : k.bytes)) };
+    const fpTruncated = c.bytes.length > MAX_PREFILTER_LITERAL;
+    const simple = rule.contents.length === 1 && !fpTruncated;
+    const cr: CompiledRule = { rule, index, fp, simple, fpTruncated, folded: rule.contents.map((k) => (k.nocase ? fold(k.bytes) : k.bytes)) };
     compiled.push(cr);
     if (!simple) needsHistory = true;
-    const bytes = c.nocase ? fold(c.bytes) : c.bytes;
+    const full = c.nocase ? fold(c.bytes) : c.bytes;
+    const bytes = fpTruncated ? full.subarray(full.length - MAX_PREFILTER_LITERAL) : full;
     const key = `${c.nocase ? "i" : "s"}:${Array.from(bytes).join(",")}`;
     let id = ids.get(key);
     if (id === undefined) {
@@ -131,6 +141,8 @@ export function verify(cr: CompiledRule, fpEnd: number, w: Window, budget = VERI
     if (k === cr.fp) {
       const s = fpEnd - len;
       if (s < lo || fpEnd > hi) return -1;
+      // the prefilter found only the tail of a long fast pattern: the rest is compared here
+      if (cr.fpTruncated && (s < w.base || !eq(w, s, pat, c.nocase))) return -1;
       return rec(k + 1, fpEnd, Math.min(start, s));
     }
     if (c.negated) {

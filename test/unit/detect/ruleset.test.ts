@@ -92,3 +92,24 @@ describe("compileRuleSet", () => {
     expect(rs.rules.map((c) => c.simple)).toEqual([true, true, true, false]);
   });
 });
+
+describe("long contents", () => {
+  test("a fast pattern longer than the prefilter's limit is looked for by its tail and verified whole", async () => {
+    const { TcpConversation } = await import("../../support/packets.js");
+    const { scanFrames } = await import("../../support/scan.js");
+    const { MAX_PREFILTER_LITERAL } = await import("../../../src/detect/ruleset.js");
+    const long = Array.from({ length: 300 }, (_, i) => String.fromCharCode(0x61 + (i * 7) % 26)).join("");
+    const rules = `alert tcp any any -> any any (msg:"long"; content:"${long}"; sid:1;)`;
+    const rs = compileRuleSet(parseRules(rules).rules);
+    expect(rs.patterns[0]!.bytes.length).toBe(MAX_PREFILTER_LITERAL);
+    expect(rs.rules[0]!.fpTruncated).toBe(true);
+    const run = async (payload: string) => {
+      const c = new TcpConversation({ client: "10.0.0.1:1000", server: "10.0.0.2:80" });
+      c.handshake().clientSend(payload, { segmentSize: 100 }).serverAck().clientFin().serverFin().clientAck();
+      return (await scanFrames(rules, c.records(), { config: { checksum: "off" } })).alerts.map((a) => a.offset);
+    };
+    expect(await run(`xx${long}yy`)).toEqual([2]);
+    // only the tail (what the prefilter looks for) is there: no alert
+    expect(await run(`xx${"Z".repeat(45)}${long.slice(45)}yy`)).toEqual([]);
+  });
+});
