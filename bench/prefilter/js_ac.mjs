@@ -35,6 +35,7 @@
 // --dump-matches / --dump-counts: the same files, format and order as hs_bench.
 
 import fs from 'node:fs';
+import { matchRecorder, record, writeCounts, writeMatches } from './dump.mjs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -326,14 +327,7 @@ let total = 0;
 let recording = false;
 let rec = null; // { s: Uint32Array, p: Uint32Array, e: Float64Array, n }
 
-function record(stream, pattern, end) {
-  if (rec.n === rec.p.length) {
-    const cap = rec.n * 2;
-    const grow = (a, T) => { const b = new T(cap); b.set(a); return b; };
-    rec.s = grow(rec.s, Uint32Array); rec.p = grow(rec.p, Uint32Array); rec.e = grow(rec.e, Float64Array);
-  }
-  rec.s[rec.n] = stream; rec.p[rec.n] = pattern; rec.e[rec.n] = end; rec.n++;
-}
+function recordMatch(stream, pattern, end) { record(rec, stream, pattern, end); }
 
 // Scratch for lower-cased bytes (block mode: the whole corpus; otherwise one window).
 const WINDOW = MAXLEN - 1 + opt.write;
@@ -348,7 +342,7 @@ function onHit(ki, end) {
   for (let j = 0; j < any.length; j++) {
     const id = any[j];
     counts[id]++; total++;
-    if (recording) record(curStream, id, curBase + end);
+    if (recording) recordMatch(curStream, id, curBase + end);
   }
   const ver = KEY_VERIFY[ki];
   for (let j = 0; j < ver.length; j++) {
@@ -359,7 +353,7 @@ function onHit(ki, end) {
     while (k < b.length && curOrig[s + k] === b[k]) k++;
     if (k === b.length) {
       counts[id]++; total++;
-      if (recording) record(curStream, id, curBase + end);
+      if (recording) recordMatch(curStream, id, curBase + end);
     }
   }
 }
@@ -432,32 +426,14 @@ for (let r = 1; r <= opt.reps; r++) {
 if (opt.dump || opt.counts || opt.reps === 0) {
   if (opt.dump) {
     recording = true;
-    rec = { s: new Uint32Array(1 << 16), p: new Uint32Array(1 << 16), e: new Float64Array(1 << 16), n: 0 };
+    rec = matchRecorder();
   }
   runPass();
   recording = false;
 }
-if (opt.counts) {
-  const lines = [];
-  for (let i = 0; i < NPAT; i++) lines.push(`${i} ${counts[i]}\n`);
-  fs.writeFileSync(opt.counts, lines.join(''));
-}
+if (opt.counts) writeCounts(opt.counts, counts);
 if (opt.dump) {
-  const n = rec.n;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const { s, p, e } = rec;
-  order.sort((a, b) => (s[a] - s[b]) || (e[a] - e[b]) || (p[a] - p[b]));
-  const fd = fs.openSync(opt.dump, 'w');
-  const inter = opt.mode === 'interleaved';
-  let chunk = [];
-  for (let k = 0; k < n; k++) {
-    const i = order[k];
-    chunk.push(inter ? `${s[i]} ${p[i]} ${e[i]}\n` : `${p[i]} ${e[i]}\n`);
-    if (chunk.length === 65536) { fs.writeSync(fd, chunk.join('')); chunk = []; }
-  }
-  if (chunk.length) fs.writeSync(fd, chunk.join(''));
-  fs.closeSync(fd);
+  const n = writeMatches(opt.dump, rec, opt.mode === 'interleaved');
   process.stderr.write(`js_ac: wrote ${n} matches to ${opt.dump}\n`);
 }
 if (opt.reps === 0) {

@@ -24,6 +24,7 @@
 // (matchStreamBytes), 0 in block mode.
 
 import fs from 'node:fs';
+import { matchRecorder, record, writeCounts, writeMatches } from './dump.mjs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -126,12 +127,7 @@ function sink(id, end) {
 }
 function recordingSink(id, end) {
   counts[id]++; total++;
-  if (rec.n === rec.p.length) {
-    const cap = rec.n * 2;
-    const grow = (a, T) => { const b = new T(cap); b.set(a); return b; };
-    rec.s = grow(rec.s, Uint32Array); rec.p = grow(rec.p, Uint32Array); rec.e = grow(rec.e, Float64Array);
-  }
-  rec.s[rec.n] = curStream; rec.p[rec.n] = id; rec.e[rec.n] = end; rec.n++;
+  record(rec, curStream, id, end);
 }
 
 function runPass(fn) {
@@ -183,30 +179,12 @@ for (let r = 1; r <= opt.reps; r++) {
 }
 
 if (opt.dump || opt.counts || opt.reps === 0) {
-  if (opt.dump) rec = { s: new Uint32Array(1 << 16), p: new Uint32Array(1 << 16), e: new Float64Array(1 << 16), n: 0 };
+  if (opt.dump) rec = matchRecorder();
   runPass(opt.dump ? recordingSink : sink);
 }
-if (opt.counts) {
-  const lines = [];
-  for (let i = 0; i < NPAT; i++) lines.push(`${i} ${counts[i]}\n`);
-  fs.writeFileSync(opt.counts, lines.join(''));
-}
+if (opt.counts) writeCounts(opt.counts, counts);
 if (opt.dump) {
-  const n = rec.n;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  const { s, p, e } = rec;
-  order.sort((a, b) => (s[a] - s[b]) || (e[a] - e[b]) || (p[a] - p[b]));
-  const fd = fs.openSync(opt.dump, 'w');
-  const inter = opt.mode === 'interleaved';
-  let chunk = [];
-  for (let k = 0; k < n; k++) {
-    const i = order[k];
-    chunk.push(inter ? `${s[i]} ${p[i]} ${e[i]}\n` : `${p[i]} ${e[i]}\n`);
-    if (chunk.length === 65536) { fs.writeSync(fd, chunk.join('')); chunk = []; }
-  }
-  if (chunk.length) fs.writeSync(fd, chunk.join(''));
-  fs.closeSync(fd);
+  const n = writeMatches(opt.dump, rec, opt.mode === 'interleaved');
   process.stderr.write(`wasm: wrote ${n} matches to ${opt.dump}\n`);
 }
 if (opt.reps === 0) {
