@@ -44,7 +44,12 @@
 //   272 16 x u8 zeroDrop     byte r: bit b set when no literal of bucket b can end after r zero bytes (each has
 //                            a non-zero byte in its last r; confirm.ts zeroDropFill); the scans drop those
 //                            candidates (zeroruns.ts)
-//   288 ... table, filter, csr, records, literal bytes
+//   288 u32 fewCount         sets of at most FEW_MAX literals: the scan compares every position's last two
+//                            bytes with each literal's in SIMD instead of the shift-or (scan.ts scanFew);
+//                            0 otherwise. Then FEW_MAX x 8 bytes: u8 last, u8 prev (ASCII-folded when
+//                            caseless), u8 lastCase, u8 prevCase (0x20 when that byte folds, else 0),
+//                            u8 bucket bit, u8 has prev (length >= 2), 2 unused
+//   360 ... table, filter, csr, records, literal bytes
 // Record (24 B): u64 key (the folded last kl = min(8, len) bytes, first byte lowest), u32 id, u32 len,
 //   u32 bytesOff | CASELESS_BIT, u32 tag (kl | bucket << 4). One confirm hash table for all buckets,
 //   keyed by (key, tag).
@@ -99,7 +104,12 @@ export const enum MatchStatus {
 // @ts-ignore: decorator
 @inline export const DB_BUCKETS = 48;
 // @ts-ignore: decorator
-@inline const DB_HDR = 288;
+@inline const DB_HDR = 360;
+// @ts-ignore: decorator
+@inline export const DB_FEW = 288;
+/** Sets of at most this many literals use the SIMD two-byte scan (scanFew). */
+// @ts-ignore: decorator
+@inline export const FEW_MAX: u32 = 8;
 // @ts-ignore: decorator
 @inline export const DB_SLOTSHIFT = 176;
 // @ts-ignore: decorator
@@ -403,6 +413,29 @@ function pairsFill(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, 
   return true;
 }
 
+/**
+ * A set of at most FEW_MAX literals: per literal its last byte, the byte before (when it has one),
+ * which of the two fold (caseless letters), and its bucket's bit. The scan compares 16 positions at a
+ * time against each literal (scan.ts scanFew); a 1-byte literal compares only its byte. Candidates go
+ * to the same confirm as the shift-or's, so nothing else changes.
+ */
+function fewFill(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, n: u32): void {
+  const few = db + DB_FEW + 4;
+  for (let i: u32 = 0; i < n; i++) {
+    const len = load<u32>(lenOf + (<usize>i << 2));
+    const h = blob + load<u32>(lit + (<usize>i << 2));
+    const caseless = (load<u32>(h, 4) & 1) != 0;
+    const last = <u32>load<u8>(h + 12 + len - 1);
+    const prev = len >= 2 ? <u32>load<u8>(h + 12 + len - 2) : 0;
+    const lm: u32 = caseless && isAlpha(last) ? 0x20 : 0, pm: u32 = caseless && isAlpha(prev) ? 0x20 : 0;
+    const f = few + (<usize>i << 3);
+    store<u8>(f, <u8>(last | lm)); store<u8>(f, <u8>(prev | pm), 1);
+    store<u8>(f, <u8>lm, 2); store<u8>(f, <u8>pm, 3);
+    store<u8>(f, <u8>(1 << load<u8>(bk + i)), 4); store<u8>(f, len >= 2 ? 1 : 0, 5);
+  }
+  store<u32>(db, n, DB_FEW);
+}
+
 /** Allocates the block and fills header, table, confirm structures and literal bytes. */
 function build(blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize, n: u32, nb: u32,
                maxLen: u32, totalBytes: u64): i32 {
@@ -445,7 +478,9 @@ function build(blob: usize, lit: usize, lenOf: usize, bk: usize, slot: usize, n:
   store<u32>(db, 64 - fbits, DB_FILTERSHIFT);
   let shortest: u32 = 0xffffffff;
   for (let b: u32 = 0; b < NBUCKETS; b++) shortest = min(shortest, load<u32>(minLen + (b << 2)));
-  const stride: u32 = n <= STRIDE2_MAX && shortest >= 2 && pairsFill(db, blob, lit, lenOf, bk, n) ? 2 : 1;
+  const few = n <= FEW_MAX;
+  if (few) fewFill(db, blob, lit, lenOf, bk, n);
+  const stride: u32 = !few && n <= STRIDE2_MAX && shortest >= 2 && pairsFill(db, blob, lit, lenOf, bk, n) ? 2 : 1;
   store<u32>(db, stride, DB_STRIDE);
   const pairBucket = stride == 2 && load<u32>(db, DB_PAIRS) != 0;
   let init: u64 = 0;

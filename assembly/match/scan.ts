@@ -30,7 +30,7 @@
 
 import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
-import { MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_STRIDE, DB_PAIRS, DB_ZERODROP, gramIndex } from "./database";
+import { MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_STRIDE, DB_PAIRS, DB_ZERODROP, DB_FEW, gramIndex } from "./database";
 import { zeroRuns } from "./zeroruns";
 import { confirmBegin, confirmCandidates, confirmCount, confirmLost, confirmResultsPtr } from "./confirm";
 
@@ -100,7 +100,9 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
   if ((~x & 0xff) != 0) confirmCandidates(~x & 0xff, 0);
   carry = x >> 8;
   let p: u32 = 1;
-  if (load<u32>(db, DB_STRIDE) == 2) {
+  if (load<u32>(db, DB_FEW) != 0) {
+    p = scanFew(db, table, mask, data, len, carry); carry = r2Carry;
+  } else if (load<u32>(db, DB_STRIDE) == 2) {
     p = scanStride2(db, table, mask, data, len, carry); carry = r2Carry;
   } else {
     p = scanStride1(table, mask, data, len, carry, db + DB_ZERODROP); carry = r2Carry;
@@ -236,6 +238,54 @@ function scanStride2(db: usize, table: usize, mask: u32, data: usize, len: u32, 
   }
   const carry = i64x2.extract_lane(hiPrev, 1);
   r2Carry = carry;
+  return p;
+}
+
+/**
+ * Sets of at most FEW_MAX literals (database.ts fewFill): 16 positions per step, each literal's last
+ * byte (and the one before) compared in SIMD; a lane of bucket bits is a candidate for the confirm,
+ * exactly as the shift-or would give it (the shift-or also takes the last gram only as its W = 1 test,
+ * so nothing it finds is missed). Returns the next position; r2Carry = the shift-or carry that the
+ * last 7 positions leave, so the tail loop and the next call go on as if the shift-or had run.
+ */
+const FEW_VECS: usize = memory.data(8 * 80, 16);   // per literal: last, prev, lastCase, prevCase, bit
+
+function scanFew(db: usize, table: usize, mask: u32, data: usize, len: u32, carry: u64): u32 {
+  if (len < 17) { r2Carry = carry; return 1; }
+  const n = load<u32>(db, DB_FEW);
+  const few = db + DB_FEW + 4;
+  // the compare vectors, splatted once per call (the loop then only loads them)
+  let pairs: u32 = 0;   // bit i: literal i also compares the byte before its last
+  for (let i: u32 = 0; i < n; i++) {
+    const f = few + (<usize>i << 3), v = FEW_VECS + <usize>i * 80;
+    v128.store(v, i8x16.splat(load<i8>(f)));
+    v128.store(v, i8x16.splat(load<i8>(f, 1)), 16);
+    v128.store(v, i8x16.splat(load<i8>(f, 2)), 32);
+    v128.store(v, i8x16.splat(load<i8>(f, 3)), 48);
+    v128.store(v, i8x16.splat(load<i8>(f, 4)), 64);
+    if (load<u8>(f, 5) != 0) pairs |= 1 << i;
+  }
+  let p: u32 = 1;
+  while (p + 16 <= len) {
+    const cur = v128.load(data + <usize>p), prv = v128.load(data + <usize>p - 1);
+    let cand = i8x16.splat(0);
+    for (let i: u32 = 0; i < n; i++) {
+      const v = FEW_VECS + <usize>i * 80;
+      let m = i8x16.eq(v128.or(cur, v128.load(v, 32)), v128.load(v));
+      if ((pairs & (1 << i)) != 0) m = v128.and(m, i8x16.eq(v128.or(prv, v128.load(v, 48)), v128.load(v, 16)));
+      cand = v128.or(cand, v128.and(m, v128.load(v, 64)));
+    }
+    if (v128.any_true(cand)) {
+      const c0 = i64x2.extract_lane(cand, 0), c1 = i64x2.extract_lane(cand, 1);
+      if (c0 != 0) confirmCandidates(c0, p);
+      if (c1 != 0) confirmCandidates(c1, p + 8);
+    }
+    p += 16;
+  }
+  // carry byte k (position p + k) = OR over j of the entry of position p - j, byte k + j (j <= 7)
+  let c: u64 = 0;
+  for (let j: u32 = 1; j <= 7; j++) c |= entry(table, <u32>load<u16>(data + <usize>(p - j) - 1), mask) >> (8 * j);
+  r2Carry = c;
   return p;
 }
 

@@ -122,3 +122,34 @@ test("zero runs: streaming (random and 1-byte writes) == block == naive", () => 
     },
   ), { numRuns: 200 });
 });
+
+// Sets of at most 8 literals use the SIMD two-byte scan (match/scan.ts scanFew) instead of the shift-or
+// (also the smallest of the stride-2 sets above). The same property for them, with 1-byte writes too,
+// data long enough for the 16-position steps, and 1-byte and caseless literals.
+const fewArb = fc.array(
+  fc.record({
+    bytes: fc.oneof(
+      fc.array(byteArb, { minLength: 1, maxLength: 3 }).map((a) => Uint8Array.from(a)),
+      fc.array(byteArb, { minLength: 4, maxLength: 30 }).map((a) => Uint8Array.from(a)),
+    ),
+    caseless: fc.boolean(),
+  }),
+  { minLength: 1, maxLength: 8 },
+).map((ps) => ps.map((p, i) => ({ id: i * 7 + 3, ...p })));
+
+test("sets of at most 8 literals: streaming (random and 1-byte writes) == block == naive", () => {
+  fc.assert(fc.property(
+    fewArb,
+    fc.array(byteArb, { minLength: 0, maxLength: 700, size: "max" }).map((a) => Uint8Array.from(a)),
+    fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 20 }),
+    (patterns, data, writes) => {
+      const want = sorted(scanBlock(naivePrefilterEngine.compile(patterns), data));
+      const pf = engine.compile(patterns);
+      try {
+        expect(sorted(scanBlock(pf, data))).toEqual(want);
+        expect(sorted(scanStream(pf, data, writes))).toEqual(want);
+        expect(sorted(scanStream(pf, data, [1]))).toEqual(want);
+      } finally { pf.free(); }
+    },
+  ), { numRuns: 300 });
+});
