@@ -12,6 +12,7 @@
 // of (KIND, options, seed). No dependencies; streams through one reused buffer.
 
 import fs from 'node:fs';
+import { seededRng } from './rng.mjs';
 
 const T0 = process.hrtime.bigint();
 
@@ -66,37 +67,8 @@ const opt = parseArgs(process.argv.slice(2));
 const KIND = opt.kind;
 if (!['mixed', 'short', 'huge', 'idle'].includes(KIND)) die(`unknown kind ${KIND}`);
 
-// ---------------------------------------------------------------- PRNG (sfc32)
-let ra = 0, rb = 0, rc = 0, rd = 0;
-function u32() {
-  const t = (((ra + rb) | 0) + rd) | 0;
-  rd = (rd + 1) | 0;
-  ra = rb ^ (rb >>> 9);
-  rb = (rc + (rc << 3)) | 0;
-  rc = (rc << 21) | (rc >>> 11);
-  rc = (rc + t) | 0;
-  return t >>> 0;
-}
-function rnd() { return u32() / 4294967296; }
-function randInt(n) { return Math.floor(rnd() * n); }
-function gauss() {
-  const u = 1 - rnd();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
-}
-function seedRng(seed) {
-  // splitmix32 to spread the user seed over the state
-  let s = (Math.floor(seed) ^ 0x5eed5eed) >>> 0;
-  const sm = () => {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  ra = sm(); rb = sm(); rc = sm(); rd = sm();
-  for (let i = 0; i < 16; i++) u32();
-}
-seedRng(opt.seed);
+// ---------------------------------------------------------------- PRNG (sfc32, bench/rng.mjs)
+const { u32, rnd, randInt, gauss } = seededRng(opt.seed, 0x5eed5eed);
 
 // ---------------------------------------------------------------- constants
 const MSS = 1460;

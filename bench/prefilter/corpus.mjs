@@ -20,6 +20,7 @@
 // No dependencies.
 
 import fs from 'node:fs';
+import { seededRng } from '../rng.mjs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -90,25 +91,10 @@ const opt = parseArgs(process.argv.slice(2));
 const TOTAL = Math.floor(opt.sizeMb * 1048576);
 
 // ---------------------------------------------------------------- PRNG (sfc32, seeded by splitmix32)
-let ra = 0, rb = 0, rc = 0, rd = 0;
-function u32() {
-  const t = (((ra + rb) | 0) + rd) | 0;
-  rd = (rd + 1) | 0;
-  ra = rb ^ (rb >>> 9);
-  rb = (rc + (rc << 3)) | 0;
-  rc = (rc << 21) | (rc >>> 11);
-  rc = (rc + t) | 0;
-  return t >>> 0;
-}
-function rnd() { return u32() / 4294967296; }
-function randInt(n) { return Math.floor(rnd() * n); }
+const { u32, rnd, randInt, gauss } = seededRng(opt.seed, 0x51f7e2a3);   // bench/rng.mjs
 function range(lo, hi) { return lo + randInt(hi - lo + 1); } // inclusive
 function pick(arr) { return arr[randInt(arr.length)]; }
 function chance(p) { return rnd() < p; }
-function gauss() {
-  const u = 1 - rnd();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rnd());
-}
 function lognormal(median, sigma) { return median * Math.exp(sigma * gauss()); }
 function poisson(lambda) {
   // Knuth; lambda is at most a few dozen here.
@@ -118,19 +104,6 @@ function poisson(lambda) {
   do { k++; p *= rnd(); } while (p > l);
   return k - 1;
 }
-function seedRng(seed) {
-  let s = (Math.floor(seed) ^ 0x51f7e2a3) >>> 0;
-  const sm = () => {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-  ra = sm(); rb = sm(); rc = sm(); rd = sm();
-  for (let i = 0; i < 16; i++) u32();
-}
-seedRng(opt.seed);
 
 // ---------------------------------------------------------------- patterns to plant
 function loadPatterns(file) {
