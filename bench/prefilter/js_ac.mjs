@@ -35,7 +35,7 @@
 // --dump-matches / --dump-counts: the same files, format and order as hs_bench.
 
 import fs from 'node:fs';
-import { matchRecorder, record, writeCounts, writeMatches } from './dump.mjs';
+import { matchRecorder, record, writeCounts, writeMatches, parseHarnessArgs, checkHarnessArgs } from './harness.mjs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -200,45 +200,18 @@ function keyIndex(keys) {
 
 // ---------------------------------------------------------------- arguments
 function parseArgs(argv) {
-  const o = { patterns: null, corpus: null, mode: 'block', write: 1460, streams: 1000, reps: 3,
-    lib: DEFAULT_LIB, modules: REPO, dump: null, counts: null };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      if (i + 1 >= argv.length) die(`missing value for ${a}`);
-      return argv[++i];
-    };
-    const int = () => {
-      const v = Number(val());
-      if (!Number.isInteger(v) || v < 0) die(`bad number for ${a}`);
-      return v;
-    };
-    switch (a) {
-      case '--mode': o.mode = val(); break;
-      case '--write': o.write = int(); break;
-      case '--streams': o.streams = int(); break;
-      case '--reps': o.reps = int(); break;
-      case '--lib': o.lib = val(); break;
-      case '--modules': o.modules = path.resolve(val()); break;
-      case '--dump-matches': o.dump = val(); break;
-      case '--dump-counts': o.counts = val(); break;
-      case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
-      default:
-        if (a.startsWith('-')) die(`unknown option ${a}`);
-        if (!o.patterns) o.patterns = a;
-        else if (!o.corpus) o.corpus = a;
-        else die(`unexpected argument ${a}`);
-    }
-  }
+  const o = parseHarnessArgs(argv, { lib: DEFAULT_LIB, modules: REPO }, (a, o, val) => {
+    if (a === '--lib') o.lib = val();
+    else if (a === '--modules') o.modules = path.resolve(val());
+    else return false;
+    return true;
+  }, USAGE, die);
   if (o.lib === 'list') {
     process.stdout.write(Object.keys(ADAPTERS).join('\n') + '\n');
     process.exit(0);
   }
-  if (!o.patterns || !o.corpus) die('PATTERNS and CORPUS are required');
-  if (!['block', 'stream', 'interleaved'].includes(o.mode)) die(`unknown mode ${o.mode}`);
+  checkHarnessArgs(o, die);
   if (!(o.lib in ADAPTERS)) die(`unknown --lib ${o.lib} (try --lib list)`);
-  if (o.write < 1) die('--write must be >= 1');
-  if (o.streams < 1) die('--streams must be >= 1');
   return o;
 }
 const opt = parseArgs(process.argv.slice(2));

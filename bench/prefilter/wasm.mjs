@@ -24,7 +24,7 @@
 // (matchStreamBytes), 0 in block mode.
 
 import fs from 'node:fs';
-import { matchRecorder, record, writeCounts, writeMatches } from './dump.mjs';
+import { matchRecorder, record, writeCounts, writeMatches, parseHarnessArgs, checkHarnessArgs } from './harness.mjs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -42,40 +42,13 @@ function die(msg) {
 }
 
 function parseArgs(argv) {
-  const o = { patterns: null, corpus: null, mode: 'block', write: 1460, streams: 1000, reps: 3,
-    wasm: path.join(REPO, 'build/core.wasm'), dump: null, counts: null, direct: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const val = () => {
-      if (i + 1 >= argv.length) die(`missing value for ${a}`);
-      return argv[++i];
-    };
-    const int = () => {
-      const v = Number(val());
-      if (!Number.isInteger(v) || v < 0) die(`bad number for ${a}`);
-      return v;
-    };
-    switch (a) {
-      case '--mode': o.mode = val(); break;
-      case '--write': o.write = int(); break;
-      case '--streams': o.streams = int(); break;
-      case '--reps': o.reps = int(); break;
-      case '--wasm': o.wasm = path.resolve(val()); break;
-      case '--dump-matches': o.dump = val(); break;
-      case '--dump-counts': o.counts = val(); break;
-      case '--direct': o.direct = true; break;
-      case '-h': case '--help': process.stdout.write(USAGE + '\n'); process.exit(0); break;
-      default:
-        if (a.startsWith('-')) die(`unknown option ${a}`);
-        if (!o.patterns) o.patterns = a;
-        else if (!o.corpus) o.corpus = a;
-        else die(`unexpected argument ${a}`);
-    }
-  }
-  if (!o.patterns || !o.corpus) die('PATTERNS and CORPUS are required');
-  if (!['block', 'stream', 'interleaved'].includes(o.mode)) die(`unknown mode ${o.mode}`);
-  if (o.write < 1) die('--write must be >= 1');
-  if (o.streams < 1) die('--streams must be >= 1');
+  const o = parseHarnessArgs(argv, { wasm: path.join(REPO, 'build/core.wasm'), direct: false }, (a, o, val) => {
+    if (a === '--wasm') o.wasm = path.resolve(val());
+    else if (a === '--direct') o.direct = true;
+    else return false;
+    return true;
+  }, USAGE, die);
+  checkHarnessArgs(o, die);
   return o;
 }
 const opt = parseArgs(process.argv.slice(2));
