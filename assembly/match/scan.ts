@@ -143,6 +143,15 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
 
 let r2Carry: u64 = 0;
 
+/** Confirms 16 positions [p, p + 16) at once: bit 8k + b of `cand` set = a candidate of bucket b ending
+ *  at position p + k (the shift-or loops pass their state inverted: there a 0 bit is a candidate). */
+// @ts-ignore: decorator
+@inline function confirm16(cand: v128, p: u32): void {
+  const c0 = i64x2.extract_lane(cand, 0), c1 = i64x2.extract_lane(cand, 1);
+  if (c0 != 0) confirmCandidates(c0, p);
+  if (c1 != 0) confirmCandidates(c1, p + 8);
+}
+
 /** The table entries of grams g (lane 0) and h (lane 1). */
 // @ts-ignore: decorator
 @inline function lanes(table: usize, g: u32, h: u32, mask: u32): v128 {
@@ -176,12 +185,7 @@ function scanStride1(table: usize, mask: u32, data: usize, len: u32, carryIn: u6
       v128.or(v128.or(i64x2.shr_u(f, 24), i64x2.shr_u(g, 16)), i64x2.shr_u(h, 8)));
     const cv = v128.or(lo, i8x16.shuffle(hiPrev, hi, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23));
     hiPrev = hi;
-    if (v128.any_true(v128.not(cv))) {
-      const cz = zeroRuns(cv, zeroDrop, q, p);
-      const c0 = i64x2.extract_lane(cz, 0), c1 = i64x2.extract_lane(cz, 1);
-      if (c0 != 0xffffffffffffffff) confirmCandidates(~c0, p);
-      if (c1 != 0xffffffffffffffff) confirmCandidates(~c1, p + 8);
-    }
+    if (v128.any_true(v128.not(cv))) confirm16(v128.not(zeroRuns(cv, zeroDrop, q, p)), p);
     p += 16;
   }
   r2Carry = i64x2.extract_lane(hiPrev, 1);
@@ -228,12 +232,7 @@ function scanStride2(db: usize, table: usize, mask: u32, data: usize, len: u32, 
     const carried = i8x16.shuffle(hiPrev, hi, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23);
     const cv = v128.or(v128.andnot(v128.or(lo, ignore), v128.and(hit, one)), carried);
     hiPrev = hi;
-    if (v128.any_true(v128.not(cv))) {
-      const cz = zeroRuns(cv, zeroDrop, q, p);
-      const c0 = i64x2.extract_lane(cz, 0), c1 = i64x2.extract_lane(cz, 1);
-      if (c0 != 0xffffffffffffffff) confirmCandidates(~c0, p);
-      if (c1 != 0xffffffffffffffff) confirmCandidates(~c1, p + 8);
-    }
+    if (v128.any_true(v128.not(cv))) confirm16(v128.not(zeroRuns(cv, zeroDrop, q, p)), p);
     p += 16;
   }
   const carry = i64x2.extract_lane(hiPrev, 1);
@@ -275,11 +274,7 @@ function scanFew(db: usize, table: usize, mask: u32, data: usize, len: u32, carr
       if ((pairs & (1 << i)) != 0) m = v128.and(m, i8x16.eq(v128.or(prv, v128.load(v, 48)), v128.load(v, 16)));
       cand = v128.or(cand, v128.and(m, v128.load(v, 64)));
     }
-    if (v128.any_true(cand)) {
-      const c0 = i64x2.extract_lane(cand, 0), c1 = i64x2.extract_lane(cand, 1);
-      if (c0 != 0) confirmCandidates(c0, p);
-      if (c1 != 0) confirmCandidates(c1, p + 8);
-    }
+    if (v128.any_true(cand)) confirm16(cand, p);
     p += 16;
   }
   // carry byte k (position p + k) = OR over j of the entry of position p - j, byte k + j (j <= 7)
