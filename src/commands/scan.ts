@@ -112,6 +112,8 @@ export async function scanMain(argv: string[]): Promise<number> {
   }
   if (rules.length === 0) die(`no rule could be loaded from ${o.rules.join(", ")}`);
   const ruleset = compileRuleSet(rules);
+  // the detector's options, the same for the first pass and --policy all's second
+  const detection = { establishedOnly: !!o["established-only"], verifyWindow: numberArg("verify-window", o["verify-window"]) };
 
   // outputs
   let eveFd: number | undefined;
@@ -138,8 +140,7 @@ export async function scanMain(argv: string[]): Promise<number> {
   });
   const notices = new Set<string>();
   const scanner = await createScanner(wasm, {
-    config, ruleset, establishedOnly: !!o["established-only"],
-    verifyWindow: numberArg("verify-window", o["verify-window"]),
+    config, ruleset, ...detection,
     extra: wantEve && !o["no-flows"] ? flows : { onConnection: flows.onConnection! },
     onAlert(a) {
       if (held || (!wantEve && !o.quiet)) alerts.push(a);
@@ -168,7 +169,7 @@ export async function scanMain(argv: string[]): Promise<number> {
     if (conflicting.size > 0) {
       // the second pass reads the same bytes: an input error was already reported by the first
       const feedQuiet = (engine: Parameters<typeof feedFile>[0]) => { try { feedFile(engine, file); } catch (e) { if (!(e instanceof EngineError)) throw e; } };
-      variants = await policyVariants(wasm, { config, ruleset, establishedOnly: !!o["established-only"], verifyWindow: numberArg("verify-window", o["verify-window"]) },
+      variants = await policyVariants(wasm, { config, ruleset, ...detection },
         feedQuiet, conflicting);
       for (const id of conflicting.keys()) replaced.add(id);
     }

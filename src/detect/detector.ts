@@ -65,6 +65,8 @@ interface Pending { cr: CompiledRule; fpEnd: number }
 /** Candidates a direction keeps waiting for more data (each is retried at every delivery). */
 const MAX_PENDING = 256;
 interface Where { readonly conn: Connection; readonly dir: Direction }
+/** The detector's key of one direction of a connection. */
+const dirKey = (conn: Connection, dir: Direction): number => conn.id * 2 + (dir === "toserver" ? 0 : 1);
 
 interface DirState {
   where: Where;
@@ -100,7 +102,7 @@ export class Detector implements StreamModule {
   private readonly dirs = new Map<number, DirState>();   // by connection id * 2 + direction
 
   private dirState(w: Where, offset: number): DirState {
-    const key = w.conn.id * 2 + (w.dir === "toserver" ? 0 : 1);
+    const key = dirKey(w.conn, w.dir);
     let s = this.dirs.get(key);
     if (!s) {
       let pf: PrefilterStream | null = null;
@@ -133,7 +135,7 @@ export class Detector implements StreamModule {
 
   /** External path (the core scanned the delivered bytes in place): pattern `id` ends at `end`. */
   hit(conn: Connection, dir: Direction, id: number, end: number): void {
-    const s = this.dirs.get(conn.id * 2 + (dir === "toserver" ? 0 : 1)) ?? this.dirState({ conn, dir }, end);
+    const s = this.dirs.get(dirKey(conn, dir)) ?? this.dirState({ conn, dir }, end);
     for (const cr of this.o.ruleset.byPattern[id]!) this.candidate(s.where, s, cr, end);
   }
 
@@ -154,7 +156,7 @@ export class Detector implements StreamModule {
   }
 
   private endDir(w: Where): void {
-    const key = w.conn.id * 2 + (w.dir === "toserver" ? 0 : 1);
+    const key = dirKey(w.conn, w.dir);
     const s = this.dirs.get(key);
     if (!s) return;
     if (s.pending.length) this.retry(w, s, true);
