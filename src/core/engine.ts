@@ -373,7 +373,13 @@ export class Engine {
     return `${parts.slice(0, best).join(":")}::${parts.slice(best + bestLen).join(":")}`;
   }
 
+  /** The flow of the last conn() call and its Connection (matches and deliveries come in runs of one
+   *  flow); cleared when that flow ends. */
+  private lastFlow = -1;
+  private lastConn: Connection | null = null;
+
   private conn(f: number): Connection {
+    if (f === this.lastFlow) return this.lastConn!;
     let c = this.conns.get(f);
     if (!c) {
       this.refresh();
@@ -387,6 +393,7 @@ export class Engine {
       this.conns.set(f, c);
       this.flowOf.set(c, f);
     }
+    this.lastFlow = f; this.lastConn = c;
     return c;
   }
 
@@ -418,6 +425,7 @@ export class Engine {
   private hFlowEnd(f: number, reason: number): void {
     if (this.cb.onConnection) this.cb.onConnection(this.record(f, reason));
     if (this.conns.size) this.conns.delete(f);
+    if (f === this.lastFlow) { this.lastFlow = -1; this.lastConn = null; }
   }
 
   private record(f: number, reason: number): ConnectionRecord {

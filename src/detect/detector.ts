@@ -77,7 +77,12 @@ interface DirState {
   histBase: number;
   pending: Pending[];
   applies: Int8Array | null;    // per rule: 0 unknown, 1 applies to this direction, -1 does not
-  lastStart: Map<number, number>; // rule index -> start of its last alert (no duplicate for one match)
+  /** Rule index -> start of its last alert, for rules of several contents only: two occurrences of
+   *  the fast pattern can verify to the same match (a rule that is its fast pattern cannot: the core
+   *  reports each (pattern, end) once). */
+  lastStart: Map<number, number> | null;
+  /** The handshake was seen (established flags only grow; checked until true). */
+  established: boolean;
 }
 
 export class Detector implements StreamModule {
@@ -111,7 +116,7 @@ export class Detector implements StreamModule {
         pf = this.pf.open();
       }
       s = { where: { conn: w.conn, dir: w.dir }, pf, base: offset, hist: new Uint8Array(0), histLen: 0, histBase: offset,
-            pending: [], applies: null, lastStart: new Map() };
+            pending: [], applies: null, lastStart: null, established: false };
       this.dirs.set(key, s);
     }
     return s;
@@ -133,11 +138,17 @@ export class Detector implements StreamModule {
     if (s.pending.length) this.retry(ctx, s, false);
   }
 
-  /** External path (the core scanned the delivered bytes in place): pattern `id` ends at `end`. */
+  /** External path (the core scanned the delivered bytes in place): pattern `id` ends at `end`.
+   *  Matches come in runs of one direction (one delivered run at a time): the last state is kept. */
   hit(conn: Connection, dir: Direction, id: number, end: number): void {
-    const s = this.dirs.get(dirKey(conn, dir)) ?? this.dirState({ conn, dir }, end);
-    for (const cr of this.o.ruleset.byPattern[id]!) this.candidate(s.where, s, cr, end);
+    const key = dirKey(conn, dir);
+    let s = this.lastKey === key ? this.last : null;
+    if (!s) { s = this.dirs.get(key) ?? this.dirState({ conn, dir }, end); this.last = s; this.lastKey = key; }
+    const rules = this.o.ruleset.byPattern[id]!;
+    for (let i = 0; i < rules.length; i++) this.candidate(s.where, s, rules[i]!, end);
   }
+  private last: DirState | null = null;
+  private lastKey = -1;
 
   onGap(ctx: StreamContext, offset: number, length: number): void {
     const s = this.dirState(ctx, offset);
@@ -162,6 +173,7 @@ export class Detector implements StreamModule {
     if (s.pending.length) this.retry(w, s, true);
     s.pf?.close(); s.pf = null;
     this.dirs.delete(key);
+    if (this.lastKey === key) { this.last = null; this.lastKey = -1; }
   }
 
   /** Appends to the history, keeping at most `window` bytes before the new data (amortized: the
@@ -220,8 +232,11 @@ export class Detector implements StreamModule {
   }
 
   private alert(ctx: Where, s: DirState, cr: CompiledRule, start: number, fpEnd: number): void {
-    if (s.lastStart.get(cr.index) === start) return;
-    s.lastStart.set(cr.index, start);
+    if (!cr.simple) {
+      const last = (s.lastStart ??= new Map());
+      if (last.get(cr.index) === start) return;
+      last.set(cr.index, start);
+    }
     const rule = cr.rule, h = this.o.host;
     if (rule.action === "pass") return;
     const drop = !!this.o.inline && (rule.action === "drop" || rule.action === "reject");
@@ -236,10 +251,12 @@ export class Detector implements StreamModule {
   /** Header, flow and -z est checks of a rule against this direction (cached per direction). */
   private applies(ctx: Where, s: DirState, cr: CompiledRule): boolean {
     const rule = cr.rule;
-    if (rule.flow.established || this.o.establishedOnly) {
+    if ((rule.flow.established || this.o.establishedOnly) && !s.established) {
       const st = this.o.host.connectionState(ctx.conn);
       if (!st.established || (this.o.establishedOnly && st.midstream)) return false;
+      if (!st.midstream) s.established = true;   // a midstream pick-up stays one (-z est refuses it)
     }
+    if (cr.anyHeader) return true;
     const a = (s.applies ??= new Int8Array(this.o.ruleset.rules.length));
     if (a[cr.index] === 0) a[cr.index] = headerMatches(rule, ctx.conn, ctx.dir) ? 1 : -1;
     return a[cr.index] === 1;

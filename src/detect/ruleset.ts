@@ -29,6 +29,9 @@ export interface CompiledRule {
   readonly fpTruncated: boolean;
   /** Contents folded to lower case where nocase (for the verifier's compares). */
   readonly folded: Uint8Array[];
+  /** Addresses and ports `any`, no flow direction: the header applies to every direction of every
+   *  connection (literal lists; most hits then need no header check at all). */
+  readonly anyHeader: boolean;
 }
 
 export interface RuleSet {
@@ -63,7 +66,10 @@ export function compileRuleSet(rules: readonly Rule[]): RuleSet {
     const c = rule.contents[fp]!;
     const fpTruncated = c.bytes.length > MAX_PREFILTER_LITERAL;
     const simple = rule.contents.length === 1 && !fpTruncated;
-    const cr: CompiledRule = { rule, index, fp, simple, fpTruncated, folded: rule.contents.map((k) => (k.nocase ? fold(k.bytes) : k.bytes)) };
+    const any = (x: { any: boolean; negated: boolean }) => x.any && !x.negated;
+    const anyHeader = any(rule.src) && any(rule.sport) && any(rule.dst) && any(rule.dport) && !rule.flow.toServer && !rule.flow.toClient;
+    const cr: CompiledRule = { rule, index, fp, simple, fpTruncated, anyHeader,
+                               folded: rule.contents.map((k) => (k.nocase ? fold(k.bytes) : k.bytes)) };
     compiled.push(cr);
     if (!simple) needsHistory = true;
     const full = c.nocase ? fold(c.bytes) : c.bytes;
