@@ -9,7 +9,7 @@ import type { EngineConfig } from "./config/schema.js";
 import type { ConnectionRecord } from "./core/engine.js";
 import { flowOutputCallbacks, flowJson, type FlowExtra } from "./outputs/flow-json.js";
 import type { WorkerMessage } from "./worker.js";
-import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, numberArg } from "./commands/common.js";
+import { ENGINE_OPTIONS, ENGINE_USAGE, PER_CAPTURE, configFromArgs, die, emit, flushOut, numberArg } from "./commands/common.js";
 import { scanMain, SCAN_USAGE } from "./commands/scan.js";
 
 const USAGE = `usage: streamsift reassemble FILE|- [options]
@@ -117,9 +117,6 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
-/** Counters every shard counts in full (each walks the whole capture): taken once, not summed. */
-const PER_CAPTURE = new Set(["packets", "capture_bytes", "decode_errors", "non_tcp", "unknown_linktype", "truncated",
-  "frags_reassembled", "frags_dropped", "other_shard"]);
 
 function summaryLine(s: Record<string, number>, elapsed: number): string {
   return `summary: packets=${s.packets} tcp=${s.tcp_packets} connections=${s.flows_created} c2s=${s.delivered_toserver} ` +

@@ -29,6 +29,11 @@ export const ENGINE_OPTIONS = {
   "retain-delivered": { type: "boolean" },
 } as const;
 
+/** Counters every shard of a --workers run counts in full (each walks the whole capture): taken once,
+ *  not summed, when the shards' stats are merged. */
+export const PER_CAPTURE: ReadonlySet<string> = new Set(["packets", "capture_bytes", "decode_errors", "non_tcp",
+  "unknown_linktype", "truncated", "frags_reassembled", "frags_dropped", "other_shard"]);
+
 export function die(msg: string, code = 2): never {
   process.stderr.write(`streamsift: ${msg}\n`);
   process.exit(code);

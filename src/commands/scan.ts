@@ -4,17 +4,12 @@
 
 import { parseArgs } from "node:util";
 import { readFileSync, openSync, writeSync, closeSync } from "node:fs";
-import { coreModule, feedFile } from "../node.js";
-import { EngineError } from "../core/errors.js";
 import type { EngineConfig, InspectionConfig } from "../config/schema.js";
 import { parseRules, type Rule } from "../rules/parse.js";
-import { compileRuleSet } from "../detect/ruleset.js";
-import { createScanner, type Drop } from "../detect/scanner.js";
-import type { Alert } from "../detect/detector.js";
-import { policyVariants, POLICY_CLASSES, type PolicyAllResult } from "../detect/policy-all.js";
-import { alertJson, anomalyJson, dropJson, isoTimestamp } from "../outputs/eve.js";
-import { flowOutputCallbacks, flowJson } from "../outputs/flow-json.js";
-import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, numberArg } from "./common.js";
+import { isoTimestamp } from "../outputs/eve.js";
+import { ENGINE_OPTIONS, ENGINE_USAGE, PER_CAPTURE, configFromArgs, die, emit, flushOut, numberArg } from "./common.js";
+import { runScanJob, Out, type ScanSpec, type ScanTotals } from "./scan-job.js";
+import type { ScanWorkerMessage } from "../scan-worker.js";
 
 export const SCAN_USAGE = `usage: streamsift scan FILE|- --rules RULES [options]
 
@@ -37,6 +32,8 @@ Reassembles every TCP connection and matches the rules against what each receive
   --verify-window N      bytes kept per direction to verify rule contents (default 65536)
   --post-rst MODE        payload after an honoured RST: discard (default: the receiver dropped it)
                          | reassemble (inspect it anyway, as Suricata does)
+  --workers N            scan the connections in N threads (files only; default 1); the output is
+                         the same for every N except the order of lines of one capture frame
 ${ENGINE_USAGE}  --json                 EVE JSON lines on stdout: alert, anomaly, flow, drop, stats
   --eve FILE             the same lines into FILE (stdout keeps the readable summary)
   --no-flows             leave flow records out of the EVE output
@@ -58,6 +55,7 @@ export async function scanMain(argv: string[]): Promise<number> {
         "established-only": { type: "boolean" }, "post-rst": { type: "string" },
         "inspect-ports": { type: "string" }, "inspect-directions": { type: "string" }, "verify-window": { type: "string" },
         json: { type: "boolean" }, eve: { type: "string" }, "no-flows": { type: "boolean" },
+        workers: { type: "string" },
         quiet: { type: "boolean", short: "q" }, help: { type: "boolean", short: "h" },
       },
     });
@@ -111,142 +109,132 @@ export async function scanMain(argv: string[]): Promise<number> {
     rules.push(...r.rules);
   }
   if (rules.length === 0) die(`no rule could be loaded from ${o.rules.join(", ")}`);
-  const ruleset = compileRuleSet(rules);
-  // the detector's options, the same for the first pass and --policy all's second
-  const detection = { establishedOnly: !!o["established-only"], verifyWindow: numberArg("verify-window", o["verify-window"]) };
+  const workers = numberArg("workers", o.workers) ?? 1;
+  if (workers < 1 || workers > 64) die("--workers: 1 to 64");
+  if (workers > 1 && file === "-") die("--workers needs a file: each worker reads the capture itself");
 
   // outputs
   let eveFd: number | undefined;
   if (o.eve) { try { eveFd = openSync(o.eve, "w"); } catch (e) { die(`--eve ${o.eve}: ${(e as Error).message}`); } }
   const eveBuf: string[] = [];
-  const eve = (rec: Record<string, unknown>) => {
-    const line = `${JSON.stringify(rec)}\n`;
+  const wantEve = !!o.json || eveFd !== undefined;
+  const eveLine = (line: string) => {
     if (o.json) emit(line);
     if (eveFd !== undefined) { eveBuf.push(line); if (eveBuf.length >= 512) { writeSync(eveFd, eveBuf.join("")); eveBuf.length = 0; } }
   };
-  const wantEve = !!o.json || eveFd !== undefined;
   let verdictFd: number | undefined;
   if (o.verdicts) { try { verdictFd = openSync(o.verdicts, "w"); } catch (e) { die(`--verdicts ${o.verdicts}: ${(e as Error).message}`); } }
-
-  const alerts: Alert[] = [];             // for the readable summary (and --policy all)
-  const conflicting = new Map<number, number>();
-  let anomalies = 0, drops = 0;
-  const held = policyAll;                  // --policy all: alerts wait until the variants are known
-  const flowLines: Array<Record<string, unknown>> = [];
-  const wasm = coreModule();
-  const flows = flowOutputCallbacks({
-    hashes: wantEve && !o["no-flows"], outDir: undefined,
-    onRecord(rec, extra) { if (wantEve && !o["no-flows"]) { const l = flowJson(rec, extra); if (rec.endReason === "eof") flowLines.push(l); else eve(l); } },
-  });
+  const verdictBuf: string[] = [];
+  const readable: string[] = [];             // printed after the summary's data is known
+  const eofFlows: Array<[number, string]> = [];
+  const write = (kind: Out, text: string, flowId: number) => {
+    if (kind === Out.Eve) eveLine(`${text}\n`);
+    else if (kind === Out.EofFlow) eofFlows.push([flowId, text]);
+    else if (kind === Out.Verdict) { verdictBuf.push(`${text}\n`); if (verdictBuf.length >= 512) { writeSync(verdictFd!, verdictBuf.join("")); verdictBuf.length = 0; } }
+    else readable.push(text);
+  };
   const notices = new Set<string>();
-  const scanner = await createScanner(wasm, {
-    config, ruleset, ...detection,
-    extra: wantEve && !o["no-flows"] ? flows : { onConnection: flows.onConnection! },
-    onAlert(a) {
-      if (held || (!wantEve && !o.quiet)) alerts.push(a);
-      if (!held && wantEve) eve(alertJson(a));
-    },
-    onAnomaly(conn, dir, name, ts, frame) {
-      anomalies++;
-      if (name === "stream.reassembly_overlap_different_data") conflicting.set(conn.id, conn.destPort);
-      if (wantEve) eve(anomalyJson(conn, dir, name, ts, frame));
-    },
-    onDrop(d: Drop) {
-      drops++;
-      const line = `${JSON.stringify(dropJson(d))}\n`;
-      if (verdictFd !== undefined) writeSync(verdictFd, line);
-      if (wantEve) eve(dropJson(d));
-    },
-    onNotice(m) { if (!notices.has(m)) { notices.add(m); process.stderr.write(`streamsift: ${m}\n`); } },
-  });
+  const notice = (m: string) => { if (!notices.has(m)) { notices.add(m); process.stderr.write(`streamsift: ${m}\n`); } };
 
+  const spec: ScanSpec = {
+    file, config, rules, policyAll,
+    establishedOnly: !!o["established-only"], verifyWindow: numberArg("verify-window", o["verify-window"]),
+    eve: wantEve, flows: !o["no-flows"], readable: !o.json && !o.quiet, verdicts: verdictFd !== undefined,
+  };
   const t0 = performance.now();
-  let error: EngineError | undefined;
-  try { feedFile(scanner.engine, file); } catch (e) { if (!(e instanceof EngineError)) throw e; error = e; }
-  let variants: PolicyAllResult | undefined;
-  if (policyAll) {
-    const replaced = new Set<number>();
-    if (conflicting.size > 0) {
-      // the second pass reads the same bytes: an input error was already reported by the first
-      const feedQuiet = (engine: Parameters<typeof feedFile>[0]) => { try { feedFile(engine, file); } catch (e) { if (!(e instanceof EngineError)) throw e; } };
-      variants = await policyVariants(wasm, { config, ruleset, ...detection },
-        feedQuiet, conflicting);
-      for (const id of conflicting.keys()) replaced.add(id);
-    }
-    for (const a of alerts) if (!replaced.has(a.conn.id) && wantEve) eve(alertJson(a));
-    for (const pa of variants?.alerts ?? []) if (wantEve) eve(alertJson(pa.alert, pa));
-    for (const d of variants?.directions ?? []) if (wantEve) eve(variantsJson(d));
-    if (variants) { alerts.splice(0, alerts.length, ...alerts.filter((a) => !replaced.has(a.conn.id)), ...variants.alerts.map((p) => p.alert)); }
-  }
+  const t = workers === 1
+    ? await runScanJob(spec, { line: (_k, kind, text, flowId) => write(kind, text, flowId ?? 0), notice })
+    : await runScanWorkers(spec, workers, write, notice);
   const elapsed = (performance.now() - t0) / 1000;
-  flowLines.sort((a, b) => (a.flow_id as number) - (b.flow_id as number));
-  for (const l of flowLines) eve(l);
-  const s = scanner.engine.stats();
-  const mem = scanner.engine.memory();
-  const alertCount = policyAll ? alerts.length : scanner.detector.alerts;
+  eofFlows.sort((a, b) => a[0] - b[0]);
+  for (const [, l] of eofFlows) eveLine(`${l}\n`);
+  const s = t.stats;
   if (wantEve) {
-    eve({
+    eveLine(`${JSON.stringify({
       timestamp: isoTimestamp(Date.now() * 1000), event_type: "stats",
       stats: {
         packets: s.packets, bytes: s.capture_bytes, tcp_packets: s.tcp_packets, connections: s.flows_created,
         delivered_toserver: s.delivered_toserver, delivered_toclient: s.delivered_toclient, gaps: s.gaps,
-        alerts: alertCount, anomalies, drops, rules: rules.length, rule_errors: ruleErrors,
-        verify_budget_exceeded: scanner.detector.limits.verifyBudget, pending_dropped: scanner.detector.limits.pendingDropped,
+        alerts: t.alerts, anomalies: t.anomalies, drops: t.drops, rules: rules.length, rule_errors: ruleErrors,
+        verify_budget_exceeded: t.verifyBudget, pending_dropped: t.pendingDropped,
         match_errors: s.match_errors,
         memory: {
-          engine_bytes: mem.engineBytes, pages_peak: mem.pagesPeak, wasm_memory_bytes: mem.wasmMemoryBytes,
-          prefilter_db_bytes: scanner.prefilter.dbBytes, prefilter_stream_bytes: scanner.prefilter.streamBytes,
+          engine_bytes: t.memory.engineBytes, pages_peak: t.memory.pagesPeak, wasm_memory_bytes: t.memory.wasmMemoryBytes,
+          prefilter_db_bytes: t.prefilterDbBytes, prefilter_stream_bytes: t.prefilterStreamBytes,
         },
-        ...(policyAll ? { policy_all: { conflicting_connections: conflicting.size, variant_directions: variants?.directions.length ?? 0 } } : {}),
+        ...(policyAll ? { policy_all: { conflicting_connections: t.conflicting, variant_directions: t.variantDirections } } : {}),
+        ...(workers > 1 ? { workers } : {}),
         elapsed_s: elapsed,
       },
-    });
+    })}\n`);
   }
   flushOut();
   if (eveFd !== undefined) { writeSync(eveFd, eveBuf.join("")); closeSync(eveFd); }
-  if (verdictFd !== undefined) closeSync(verdictFd);
-  if (!o.json && !o.quiet) printAlerts(alerts, variants);
+  if (verdictFd !== undefined) { writeSync(verdictFd, verdictBuf.join("")); closeSync(verdictFd); }
+  if (readable.length) process.stdout.write(`${readable.join("\n")}\n`);
   const summary = `summary: packets=${s.packets} connections=${s.flows_created} c2s=${s.delivered_toserver} s2c=${s.delivered_toclient} ` +
-    `gaps=${s.gaps} rules=${rules.length} alerts=${alertCount} anomalies=${anomalies}` +
-    `${o.inline ? ` drops=${drops}` : ""}${policyAll ? ` conflicting=${conflicting.size}` : ""} elapsed=${elapsed.toFixed(3)}s`;
+    `gaps=${s.gaps} rules=${rules.length} alerts=${t.alerts} anomalies=${t.anomalies}` +
+    `${o.inline ? ` drops=${t.drops}` : ""}${policyAll ? ` conflicting=${t.conflicting}` : ""}` +
+    `${workers > 1 ? ` workers=${workers}` : ""} elapsed=${elapsed.toFixed(3)}s`;
   (o.json ? process.stderr : process.stdout).write(`${summary}\n`);
-  if (error) { process.stderr.write(`streamsift: ${file}: ${error.message} [${error.code}]\n`); return 1; }
+  if (t.error) { process.stderr.write(`streamsift: ${file}: ${t.error.message} [${t.error.code}]\n`); return 1; }
   return 0;
 }
 
-function variantsJson(d: PolicyAllResult["directions"][number]): Record<string, unknown> {
-  const r = d.record;
-  const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
-  const printable = (b: Uint8Array) => Array.from(b, (c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".")).join("");
-  return {
-    timestamp: isoTimestamp(r.firstTs), event_type: "policy_variants", flow_id: r.id,
-    src_ip: r.srcIp, src_port: r.srcPort, dest_ip: r.destIp, dest_port: r.destPort, proto: "TCP",
-    direction: d.dir,
-    differing_ranges: d.differing,
-    variants: d.variants.map((v) => ({
-      policies: v.policies, length: v.length,
-      ranges: v.ranges.map((x) => ({ offset: x.offset, length: x.length, payload: b64(x.bytes.subarray(0, 4096)), payload_printable: printable(x.bytes.subarray(0, 4096)) })),
-    })),
-    classes: POLICY_CLASSES.length,
+/**
+ * --workers N: N threads each scan the connections of one shard (every worker reads the whole
+ * capture). Lines are merged by (key, worker) as they come: a line is written once every worker that
+ * is still reading has read past its key, so the output is the same from run to run.
+ */
+async function runScanWorkers(spec: ScanSpec, n: number, write: (kind: Out, text: string, flowId: number) => void,
+                              notice: (m: string) => void): Promise<ScanTotals> {
+  const { Worker } = await import("node:worker_threads");
+  const queues: Array<Array<[number, Out, string, number]>> = Array.from({ length: n }, () => []);
+  const heads = new Array<number>(n).fill(0);
+  const upTo = new Array<number>(n).fill(0);
+  const drain = () => {
+    const limit = Math.min(...upTo);
+    for (;;) {
+      let best = -1;
+      for (let w = 0; w < n; w++) {
+        const q = queues[w]!, h = heads[w]!;
+        if (h < q.length && q[h]![0] < limit && (best < 0 || q[h]![0] < queues[best]![heads[best]!]![0])) best = w;
+      }
+      if (best < 0) break;
+      const [, kind, text, flowId] = queues[best]![heads[best]!++]!;
+      write(kind, text, flowId);
+    }
+    for (let w = 0; w < n; w++) if (heads[w]! > 4096) { queues[w]!.splice(0, heads[w]!); heads[w] = 0; }
   };
+  const totals = await Promise.all(Array.from({ length: n }, (_, index) => new Promise<ScanTotals>((res, rej) => {
+    const w = new Worker(new URL("../scan-worker.js", import.meta.url), {
+      workerData: { ...spec, config: { ...spec.config, shard: { index, count: n } } } satisfies ScanSpec,
+    });
+    w.on("message", (m: ScanWorkerMessage) => {
+      if (m.type === "lines") { queues[index]!.push(...m.lines); upTo[index] = m.upTo; drain(); }
+      else if (m.type === "notice") notice(m.message);
+      else { upTo[index] = Infinity; drain(); res(m.totals); }
+    });
+    w.on("error", rej);
+  })));
+  upTo.fill(Infinity);
+  drain();
+  return mergeTotals(totals);
 }
 
-function printAlerts(alerts: Alert[], variants: PolicyAllResult | undefined): void {
-  const dep = new Map<Alert, string[]>();
-  for (const p of variants?.alerts ?? []) if (p.policyDependent) dep.set(p.alert, p.policies);
-  const ep = (ip: string, port: number) => (ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`);
-  const lines = alerts.map((a) => {
-    const r = a.rule;
-    const [from, to] = a.dir === "toserver" ? [ep(a.conn.srcIp, a.conn.srcPort), ep(a.conn.destIp, a.conn.destPort)]
-      : [ep(a.conn.destIp, a.conn.destPort), ep(a.conn.srcIp, a.conn.srcPort)];
-    const p = dep.get(a);
-    return `${isoTimestamp(a.ts)}  [${a.dropped ? "Drop" : "**"}] [${r.gid}:${r.sid}:${r.rev}] ${r.msg} [**] {TCP} ${from} -> ${to} ` +
-      `flow=${a.conn.id} offset=${a.streamOffset}${p ? ` policy-dependent: ${p.join(",")}` : ""}`;
-  });
-  for (const d of variants?.directions ?? []) {
-    const show = (b: Uint8Array) => JSON.stringify(Array.from(b.subarray(0, 64), (c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".")).join(""));
-    lines.push(`policy variants: flow=${d.connId} ${d.dir}, bytes ${d.differing.map(([a, b]) => `[${a},${b})`).join(" ")} differ:`);
-    for (const v of d.variants) lines.push(`  ${v.policies.join(",")}: ${v.ranges.map((r) => show(r.bytes)).join(" ")}`);
-  }
-  if (lines.length) process.stdout.write(`${lines.join("\n")}\n`);
+/** Totals of the shards: counters of the capture (every shard walks all of it) once, the rest summed. */
+function mergeTotals(ts: ScanTotals[]): ScanTotals {
+  const stats: Record<string, number> = {};
+  for (const t of ts) for (const [k, v] of Object.entries(t.stats)) stats[k] = PER_CAPTURE.has(k) ? v : (stats[k] ?? 0) + v;
+  const sum = (f: (t: ScanTotals) => number) => ts.reduce((a, t) => a + f(t), 0);
+  const error = ts.find((t) => t.error)?.error;
+  return {
+    stats,
+    memory: { engineBytes: sum((t) => t.memory.engineBytes), pagesPeak: sum((t) => t.memory.pagesPeak), wasmMemoryBytes: sum((t) => t.memory.wasmMemoryBytes) },
+    prefilterDbBytes: sum((t) => t.prefilterDbBytes), prefilterStreamBytes: ts[0]!.prefilterStreamBytes,
+    alerts: sum((t) => t.alerts), anomalies: sum((t) => t.anomalies), drops: sum((t) => t.drops),
+    conflicting: sum((t) => t.conflicting), variantDirections: sum((t) => t.variantDirections),
+    verifyBudget: sum((t) => t.verifyBudget), pendingDropped: sum((t) => t.pendingDropped),
+    ...(error ? { error } : {}),
+  };
 }

@@ -10,6 +10,8 @@ import {
   FlowFlags, EndpointFlags, type CoreExports, type StatName,
 } from "./abi.js";
 import { EngineError } from "./errors.js";
+
+const PACKETS_STAT = STATS.indexOf("packets");
 import type { ResolvedConfig } from "../config/schema.js";
 
 export type Direction = "toserver" | "toclient";
@@ -323,6 +325,12 @@ export class Engine {
    *  frame.number) and timestamp in µs since the epoch. */
   packetFrame(): number { return this.core.packetFrame(); }
   packetTs(): number { return this.core.packetTs(); }
+  /** Capture records read so far (the `packets` counter): monotone, and the same in every shard of a
+   *  capture at the same point of the read. */
+  packetsRead(): number {
+    this.refresh();
+    return Number(this.dv.getBigUint64(this.core.statsPtr() + PACKETS_STAT * 8, true));
+  }
 
   /** Inline mode, inside a callback: drop the connection. Its later packets are not processed; each is
    *  reported with onDropped (Suricata's flow drop after a drop rule). */

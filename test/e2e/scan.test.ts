@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CORPUS, HAVE_CORPUS } from "../support/corpus.js";
-import { TcpConversation } from "../support/packets.js";
+import { PcapWriter, TcpConversation } from "../support/packets.js";
 
 const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
@@ -204,5 +204,81 @@ describe("--inline --verdicts", () => {
     const payload = frames[5]!.subarray(14 + 20 + 20).toString("latin1");
     expect(payload.startsWith("CK")).toBe(true);
     expect(existsSync(verdicts)).toBe(true);
+  });
+});
+
+describe("--workers N: the same alerts, anomalies, flows, variants and verdicts as one worker", () => {
+  /** EVE lines of one run with flow ids replaced by the connection's endpoints and start (each shard
+   *  numbers its connections itself), the stats record apart. */
+  function run(file: string, ...args: string[]) {
+    const r = cli("scan", file, "--json", ...args);
+    const ev = lines(r.stdout);
+    const key = new Map<number, string>();
+    for (const l of ev) if (l.event_type === "flow") key.set(l.flow_id, `${l.src_ip}:${l.src_port}>${l.dest_ip}:${l.dest_port}@${l.start}`);
+    const norm = ev.filter((l) => l.event_type !== "stats").map((l) => {
+      const { flow_id, ...rest } = l;
+      if (l.event_type === "flow") return JSON.stringify(rest);
+      expect(key.has(flow_id), `flow ${flow_id} of a ${l.event_type} line has a flow record`).toBe(true);
+      return JSON.stringify({ ...rest, flow: key.get(flow_id) });
+    });
+    return { status: r.status, stderr: r.stderr, norm, stats: ev.find((l) => l.event_type === "stats")?.stats, stdout: r.stdout };
+  }
+  const same = (a: ReturnType<typeof run>, b: ReturnType<typeof run>) => {
+    expect(b.status, b.stderr).toBe(a.status);
+    expect(b.norm.length).toBeGreaterThan(0);
+    expect([...b.norm].sort()).toEqual([...a.norm].sort());
+    for (const k of ["packets", "bytes", "tcp_packets", "connections", "delivered_toserver", "delivered_toclient", "gaps", "alerts", "anomalies", "drops"]) {
+      expect(b.stats[k], k).toBe(a.stats[k]);
+    }
+    expect(b.stats.workers).toBeGreaterThan(1);
+  };
+  const SAMPLE = resolve(import.meta.dirname, "../../samples/sample.pcap");
+  const RULES = resolve(import.meta.dirname, "../../samples/sample.rules");
+
+  test.skipIf(!HAVE_CORPUS).each(["http-espn-25conns.pcapng", "smtp.pcap", "gap-http-multi-drops.pcap", "ipv4-and-ipv6-http.pcapng"])("%s", (name) => {
+    const rules = join(tmp(), "r.rules");
+    writeFileSync(rules, `HTTP/1.\n|0d 0a 0d 0a|\nContent-Type\tnocase\nalert tcp any any -> any any (msg:"host line"; content:"Host|3a|"; content:"|0d 0a|"; distance:0; sid:7;)\n`);
+    const file = join(CORPUS, "pcaps", name);
+    const one = run(file, "--rules", rules, "--checksum", "off");
+    expect(one.stats.alerts).toBeGreaterThan(0);
+    for (const n of ["2", "3"]) same(one, run(file, "--rules", rules, "--checksum", "off", "--workers", n));
+  });
+  test("--policy all and --inline on the bundled sample", () => {
+    same(run(SAMPLE, "--rules", RULES, "--policy", "all"), run(SAMPLE, "--rules", RULES, "--policy", "all", "--workers", "2"));
+    same(run(SAMPLE, "--rules", RULES, "--inline"), run(SAMPLE, "--rules", RULES, "--inline", "--workers", "2"));
+  });
+  test("inline verdicts and the readable output", () => {
+    const c = new TcpConversation({ client: "10.0.0.1:1234", server: "10.0.0.2:80" });
+    c.handshake().clientSend("GET /?q=ATTA").serverAck().clientSend("CK HTTP/1.0\r\n\r\n").serverAck().clientSend("more").serverAck();
+    const d = new TcpConversation({ client: "10.0.0.3:4321", server: "10.0.0.2:80", startMicros: 1_700_000_000_000_500 });
+    d.handshake().clientSend("GET /?q=ATTACK").serverAck().clientSend("again").serverAck();
+    const w = new PcapWriter();
+    for (const r of [...c.records(), ...d.records()].sort((x, y) => x.tsMicros - y.tsMicros)) w.add(r.frame, r.tsMicros);
+    const dir = tmp();
+    const pcap = join(dir, "c.pcap"); writeFileSync(pcap, w.bytes());
+    const rules = join(dir, "r.rules"); writeFileSync(rules, `drop tcp any any -> any 80 (msg:"attack"; content:"ATTACK"; sid:9;)\n`);
+    const out: Array<{ verdicts: string[]; text: string[] }> = [];
+    for (const n of ["1", "2"]) {
+      const v = join(dir, `v${n}.jsonl`);
+      const r = cli("scan", pcap, "--rules", rules, "--inline", "--verdicts", v, "--workers", n);
+      expect(r.status, r.stderr).toBe(0);
+      out.push({
+        verdicts: lines(readFileSync(v, "utf8")).map((x) => `${x.frame} ${x.reason} ${x.src_port}`).sort(),
+        text: r.stdout.split("\n").filter((l) => l.includes("[Drop]")).map((l) => l.replace(/flow=\d+/, "")).sort(),
+      });
+    }
+    expect(out[0]!.verdicts.length).toBeGreaterThan(4);
+    expect(out[1]).toEqual(out[0]);
+    expect(out[0]!.text).toHaveLength(2);
+  });
+  test("errors: a truncated capture is reported once and what was read is kept; stdin is refused", () => {
+    const cut = join(tmp(), "cut.pcap");
+    writeFileSync(cut, readFileSync(SAMPLE).subarray(0, 3000));
+    const one = run(cut, "--rules", RULES), two = run(cut, "--rules", RULES, "--workers", "2");
+    expect(one.status).toBe(1);
+    same(one, two);
+    expect(two.stderr.match(/ERR_CAPTURE_TRUNCATED/g)).toHaveLength(1);
+    expect(cli("scan", "-", "--rules", RULES, "--workers", "2")).toMatchObject({ status: 2, stderr: expect.stringMatching(/--workers needs a file/) });
+    expect(cli("scan", SAMPLE, "--rules", RULES, "--workers", "0")).toMatchObject({ status: 2, stderr: expect.stringMatching(/--workers/) });
   });
 });

@@ -1,0 +1,181 @@
+// commands/scan-job.ts: one `scan` run over a capture (or over one shard of it, in a --workers worker):
+// the scanner, the --policy all second pass, and every output line, handed to a sink in the order they
+// were produced. The same code runs in the main thread (one worker) and in each worker thread
+// (scan-worker.ts), so a run with --workers N writes the same lines as a run with one.
+// Entry:     runScanJob(spec, sink) -> ScanTotals.
+// Ordering:  every line carries a key: the number of capture records read when it was produced
+//            (monotone, and the same in every shard at the same point of the capture; TAIL for what is
+//            written after the capture: --policy all's alerts and variants). A run with several
+//            workers merges the workers' lines by (key, worker), which is the order of a run with one
+//            except among lines of one record from different workers (flow timeouts, the end) and
+//            in the tail; flow records of connections still open at the end are sorted by flow id.
+
+import { feedFile, coreModule } from "../node.js";
+import { EngineError } from "../core/errors.js";
+import type { EngineConfig } from "../config/schema.js";
+import type { Rule } from "../rules/parse.js";
+import { compileRuleSet } from "../detect/ruleset.js";
+import { createScanner, type Drop } from "../detect/scanner.js";
+import type { Alert } from "../detect/detector.js";
+import { policyVariants, POLICY_CLASSES, type PolicyAllResult } from "../detect/policy-all.js";
+import { alertJson, anomalyJson, dropJson, isoTimestamp } from "../outputs/eve.js";
+import { flowOutputCallbacks, flowJson } from "../outputs/flow-json.js";
+
+/** What one job does (plain data: it is sent to worker threads as is). */
+export interface ScanSpec {
+  file: string;
+  /** Engine configuration, inspection and shard included. */
+  config: EngineConfig;
+  rules: Rule[];
+  establishedOnly: boolean;
+  verifyWindow: number | undefined;
+  policyAll: boolean;
+  /** EVE lines (--json or --eve); flow records among them unless `flows` is false. */
+  eve: boolean;
+  flows: boolean;
+  /** Readable alert lines (no JSON, not quiet). */
+  readable: boolean;
+  /** Inline verdict lines (--verdicts FILE). */
+  verdicts: boolean;
+}
+
+export const enum Out { Eve = 0, EofFlow = 1, Verdict = 2, Line = 3 }
+/** Key of the lines written after the capture was read. */
+export const TAIL = Number.MAX_SAFE_INTEGER;
+
+export interface ScanSink {
+  /** One output line (without its newline). `flowId`: EofFlow lines, for the caller's sort. */
+  line(key: number, kind: Out, text: string, flowId?: number): void;
+  notice(message: string): void;
+  /** The capture was read up to `key`: no later line has a smaller key. */
+  progress?(key: number): void;
+}
+
+export interface ScanTotals {
+  stats: Record<string, number>;
+  memory: { engineBytes: number; pagesPeak: number; wasmMemoryBytes: number };
+  prefilterDbBytes: number;
+  prefilterStreamBytes: number;
+  alerts: number;
+  anomalies: number;
+  drops: number;
+  conflicting: number;
+  variantDirections: number;
+  verifyBudget: number;
+  pendingDropped: number;
+  error?: { code: string; message: string };
+}
+
+export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTotals> {
+  const ruleset = compileRuleSet(spec.rules);
+  const detection = { establishedOnly: spec.establishedOnly, verifyWindow: spec.verifyWindow };
+  const held = spec.policyAll;            // --policy all: alerts wait until the variants are known
+  const alerts: Alert[] = [];
+  const conflicting = new Map<number, number>();
+  let anomalies = 0, drops = 0;
+  // a line's key: the capture records read when it was produced (its own frame can be earlier: a packet
+  // held back for the checksum verdict, data delivered at a later ACK)
+  const at = () => scanner.engine.packetsRead();
+  const eve = (k: number, rec: Record<string, unknown>) => sink.line(k, Out.Eve, JSON.stringify(rec));
+  const wasm = coreModule();
+  const flows = flowOutputCallbacks({
+    hashes: spec.eve && spec.flows, outDir: undefined,
+    onRecord(rec, extra) {
+      if (!spec.eve || !spec.flows) return;
+      const l = JSON.stringify(flowJson(rec, extra));
+      if (rec.endReason === "eof") sink.line(TAIL, Out.EofFlow, l, rec.id);
+      else sink.line(at(), Out.Eve, l);
+    },
+  });
+  const scanner = await createScanner(wasm, {
+    config: spec.config, ruleset, ...detection,
+    extra: spec.eve && spec.flows ? flows : { onConnection: flows.onConnection! },
+    onAlert(a) {
+      if (held) { alerts.push(a); return; }
+      const k = at();
+      if (spec.eve) eve(k, alertJson(a));
+      if (spec.readable) sink.line(k, Out.Line, alertLine(a));
+    },
+    onAnomaly(conn, dir, name, ts, frame) {
+      anomalies++;
+      if (name === "stream.reassembly_overlap_different_data") conflicting.set(conn.id, conn.destPort);
+      if (spec.eve) eve(at(), anomalyJson(conn, dir, name, ts, frame));
+    },
+    onDrop(d: Drop) {
+      drops++;
+      const k = at();
+      if (spec.verdicts) sink.line(k, Out.Verdict, JSON.stringify(dropJson(d)));
+      if (spec.eve) eve(k, dropJson(d));
+    },
+    onNotice: (m) => sink.notice(m),
+  });
+
+  let error: EngineError | undefined;
+  const progress = sink.progress ? () => sink.progress!(at()) : undefined;
+  try { feedFile(scanner.engine, spec.file, progress); } catch (e) { if (!(e instanceof EngineError)) throw e; error = e; }
+  let variants: PolicyAllResult | undefined;
+  let alertCount = scanner.detector.alerts;
+  if (held) {
+    if (conflicting.size > 0) {
+      // the second pass reads the same bytes: an input error was already reported by the first
+      const feedQuiet = (engine: Parameters<typeof feedFile>[0]) => { try { feedFile(engine, spec.file); } catch (e) { if (!(e instanceof EngineError)) throw e; } };
+      variants = await policyVariants(wasm, { config: spec.config, ruleset, ...detection }, feedQuiet, conflicting);
+    }
+    const kept = alerts.filter((a) => !conflicting.has(a.conn.id) || !variants);
+    for (const a of kept) {
+      if (spec.eve) eve(TAIL, alertJson(a));
+      if (spec.readable) sink.line(TAIL, Out.Line, alertLine(a));
+    }
+    for (const pa of variants?.alerts ?? []) {
+      if (spec.eve) eve(TAIL, alertJson(pa.alert, pa));
+      if (spec.readable) sink.line(TAIL, Out.Line, alertLine(pa.alert, pa.policyDependent ? pa.policies : undefined));
+    }
+    for (const d of variants?.directions ?? []) {
+      if (spec.eve) eve(TAIL, variantsJson(d));
+      if (spec.readable) for (const l of variantLines(d)) sink.line(TAIL, Out.Line, l);
+    }
+    alertCount = kept.length + (variants?.alerts.length ?? 0);
+  }
+  const mem = scanner.engine.memory();
+  return {
+    stats: scanner.engine.stats(),
+    memory: { engineBytes: mem.engineBytes, pagesPeak: mem.pagesPeak, wasmMemoryBytes: mem.wasmMemoryBytes },
+    prefilterDbBytes: scanner.prefilter.dbBytes, prefilterStreamBytes: scanner.prefilter.streamBytes,
+    alerts: alertCount, anomalies, drops, conflicting: conflicting.size, variantDirections: variants?.directions.length ?? 0,
+    verifyBudget: scanner.detector.limits.verifyBudget, pendingDropped: scanner.detector.limits.pendingDropped,
+    ...(error ? { error: { code: error.code, message: error.message } } : {}),
+  };
+}
+
+function variantsJson(d: PolicyAllResult["directions"][number]): Record<string, unknown> {
+  const r = d.record;
+  const b64 = (b: Uint8Array) => Buffer.from(b).toString("base64");
+  const printable = (b: Uint8Array) => Array.from(b, (c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".")).join("");
+  return {
+    timestamp: isoTimestamp(r.firstTs), event_type: "policy_variants", flow_id: r.id,
+    src_ip: r.srcIp, src_port: r.srcPort, dest_ip: r.destIp, dest_port: r.destPort, proto: "TCP",
+    direction: d.dir,
+    differing_ranges: d.differing,
+    variants: d.variants.map((v) => ({
+      policies: v.policies, length: v.length,
+      ranges: v.ranges.map((x) => ({ offset: x.offset, length: x.length, payload: b64(x.bytes.subarray(0, 4096)), payload_printable: printable(x.bytes.subarray(0, 4096)) })),
+    })),
+    classes: POLICY_CLASSES.length,
+  };
+}
+
+/** fast.log-style line of one alert (`policies`: it fired under these policies only). */
+function alertLine(a: Alert, policies?: string[]): string {
+  const r = a.rule;
+  const ep = (ip: string, port: number) => (ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`);
+  const [from, to] = a.dir === "toserver" ? [ep(a.conn.srcIp, a.conn.srcPort), ep(a.conn.destIp, a.conn.destPort)]
+    : [ep(a.conn.destIp, a.conn.destPort), ep(a.conn.srcIp, a.conn.srcPort)];
+  return `${isoTimestamp(a.ts)}  [${a.dropped ? "Drop" : "**"}] [${r.gid}:${r.sid}:${r.rev}] ${r.msg} [**] {TCP} ${from} -> ${to} ` +
+    `flow=${a.conn.id} offset=${a.streamOffset}${policies ? ` policy-dependent: ${policies.join(",")}` : ""}`;
+}
+
+function variantLines(d: PolicyAllResult["directions"][number]): string[] {
+  const show = (b: Uint8Array) => JSON.stringify(Array.from(b.subarray(0, 64), (c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".")).join(""));
+  return [`policy variants: flow=${d.connId} ${d.dir}, bytes ${d.differing.map(([a, b]) => `[${a},${b})`).join(" ")} differ:`,
+          ...d.variants.map((v) => `  ${v.policies.join(",")}: ${v.ranges.map((r) => show(r.bytes)).join(" ")}`)];
+}
