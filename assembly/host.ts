@@ -15,8 +15,8 @@ declare function onEvent(flow: u32, dir: i32, event: i32): void;
 @external("env", "onFlowEnd")
 declare function onFlowEnd(flow: u32, reason: i32): void;
 // @ts-ignore: decorator
-@external("env", "onMatch")
-declare function onMatch(flow: u32, dir: i32, pattern: u32, end: f64): void;
+@external("env", "onMatches")
+declare function onMatches(flow: u32, dir: i32, results: usize, count: i32, base: f64): void;
 // @ts-ignore: decorator
 @external("env", "onNotice")
 declare function onNotice(code: i32, a: u32, b: usize): void;
@@ -46,9 +46,11 @@ export function hostEventsEnable(callbacks: bool): void { eventsOn = callbacks; 
 @inline export function hostEvent(flow: usize, dir: i32, event: i32): void {
   if (eventsOn) onEvent(<u32>flow, dir, event);
 }
+/** `count` matches of one scan: 16-byte records {u32 pattern, u32 0, f64 end} at `results` (match/'s
+ *  results buffer); each match's stream offset is base + end. One host call per scan, not per match. */
 // @ts-ignore: decorator
-@inline export function hostMatch(flow: usize, dir: i32, pattern: u32, end: f64): void {
-  onMatch(<u32>flow, dir, pattern, end);
+@inline export function hostMatches(flow: usize, dir: i32, results: usize, count: i32, base: f64): void {
+  onMatches(<u32>flow, dir, results, count, base);
 }
 // @ts-ignore: decorator
 @inline export function hostFlowEnd(flow: usize, reason: i32): void { onFlowEnd(<u32>flow, reason); }

@@ -1,6 +1,7 @@
 // inspect/scan.ts: in-core inspection. When the host attaches a prefilter database (match/), every
 // delivered run of bytes goes through the direction's prefilter stream right where it lies in the page
-// store, and only the matches cross to the host (onMatch), so a literal rule set costs no host call per
+// store, and only the matches cross to the host (onMatches, once per scan with matches), so a literal
+// rule set costs no host call per delivery and one per scanned run that matched.
 // delivery. The host may still take the bytes (onData) for its own modules; they come first.
 // Entry:     inspectAttach(db): Status, inspectData(f, dir, e, ptr, len, off), inspectGap(e), inspectEnd(e)
 // Owns:      the endpoint's E_MATCH_STREAM field (a match/ stream handle, opened at the first delivery).
@@ -23,7 +24,7 @@ import { matchDbValid } from "../match/database";
 import {
   matchStreamOpen, matchStreamReset, matchStreamClose, matchScanStream, matchResultsPtr, matchStreamOffset,
 } from "../match/scan";
-import { hostMatch } from "../host";
+import { hostMatches } from "../host";
 
 let db: usize = 0;
 let dirMask: i32 = 3;              // Cfg.InspectDirections: bit 0 to-server, bit 1 to-client
@@ -69,11 +70,7 @@ export function inspectData(f: usize, dir: i32, e: usize, ptr: usize, len: u32, 
   const before = matchStreamOffset(st);
   const n = matchScanStream(st, ptr, len);
   if (n < 0) { statAdd(St.MatchErrors, 1); return; }
-  const res = matchResultsPtr();
-  for (let i = 0; i < n; i++) {
-    const r = res + (<usize>i << 4);
-    hostMatch(f, dir, load<u32>(r), <f64>off + (load<f64>(r, 8) - before));
-  }
+  if (n > 0) hostMatches(f, dir, matchResultsPtr(), n, <f64>off - before);
 }
 
 /** A gap: the direction's stream starts afresh after it. */

@@ -92,6 +92,7 @@ export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTo
     extra: spec.eve && spec.flows ? flows : { onConnection: flows.onConnection! },
     onAlert(a) {
       if (held) { alerts.push(a); return; }
+      if (!spec.eve && !spec.readable) return;
       const k = at();
       if (spec.eve) eve(k, alertJson(a));
       if (spec.readable) sink.line(k, Out.Line, alertLine(a));

@@ -128,7 +128,7 @@ export class Engine {
         onEvent: (flow: number, dir: number, ev: number) => self!.hEvent(flow, dir, ev),
         onFlowEnd: (flow: number, reason: number) => self!.hFlowEnd(flow, reason),
         onNotice: (code: number, a: number, b: number) => self!.hNotice(code, a, b),
-        onMatch: (flow: number, dir: number, pattern: number, end: number) => self!.hMatch(flow, dir, pattern, end),
+        onMatches: (flow: number, dir: number, res: number, n: number, base: number) => self!.hMatches(flow, dir, res, n, base),
         abort: (msg: number, file: number, line: number, col: number) => {
           throw new EngineError("ERR_CORE_TRAP", `core assertion failed at ${self?.str(file) ?? "?"}:${line}:${col}: ${self?.str(msg) ?? msg}`);
         },
@@ -329,7 +329,8 @@ export class Engine {
    *  capture at the same point of the read. */
   packetsRead(): number {
     this.refresh();
-    return Number(this.dv.getBigUint64(this.core.statsPtr() + PACKETS_STAT * 8, true));
+    const at = this.core.statsPtr() + PACKETS_STAT * 8;
+    return this.dv.getUint32(at, true) + this.dv.getUint32(at + 4, true) * 4294967296;
   }
 
   /** Inline mode, inside a callback: drop the connection. Its later packets are not processed; each is
@@ -411,9 +412,22 @@ export class Engine {
     this.cb.onData(this.conn(f), DIRS[dir]!, new Uint8Array(this.buf, ptr, len), off);
   }
 
-  private hMatch(f: number, dir: number, pattern: number, end: number): void {
-    this.cb.onMatch?.(this.conn(f), DIRS[dir]!, pattern, end);
+  /** The matches of one scan, read out of the core's results buffer before any callback runs (a
+   *  callback may call into the core). */
+  private hMatches(f: number, dir: number, res: number, n: number, base: number): void {
+    const cb = this.cb;
+    if (!cb.onMatch) return;
+    this.refresh();
+    if (this.matchScratch.length < 2 * n) this.matchScratch = new Float64Array(Math.max(2 * n, 2 * this.matchScratch.length));
+    const m = this.matchScratch, dv = this.dv;
+    for (let i = 0; i < n; i++) {
+      m[2 * i] = dv.getUint32(res + 16 * i, true);
+      m[2 * i + 1] = base + dv.getFloat64(res + 16 * i + 8, true);
+    }
+    const conn = this.conn(f), d = DIRS[dir]!;
+    for (let i = 0; i < n; i++) cb.onMatch(conn, d, m[2 * i]!, m[2 * i + 1]!);
   }
+  private matchScratch = new Float64Array(256);
 
   private hGap(f: number, dir: number, off: number, len: number): void {
     this.cb.onGap?.(this.conn(f), DIRS[dir]!, off, len);

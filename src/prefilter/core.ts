@@ -81,7 +81,7 @@ export async function createCorePrefilterEngine(wasm: BufferSource | WebAssembly
   const none = () => {};
   const instance = await WebAssembly.instantiate(mod, {
     env: {
-      onData: none, onGap: none, onEvent: none, onFlowEnd: none, onNotice: none, onMatch: none,
+      onData: none, onGap: none, onEvent: none, onFlowEnd: none, onNotice: none, onMatches: none,
       abort: (msg: number, file: number, line: number, col: number) => {
         throw new Error(`core assertion failed at ${str(file)}:${line}:${col}: ${str(msg)}`);
       },
