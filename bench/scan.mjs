@@ -3,8 +3,10 @@
 // mixed: HTTP-like keep-alive traffic) with the Emerging Threats fast-pattern sets as literal lists.
 //
 //   node bench/scan.mjs [--size-mb 512] [--runs 3] [--sets 100,1000,5000,all] [--capture FILE]
-//                       [--extra "--inline"]
+//                       [--extra "--inline"] [--workers 2]
 //
+// --workers N adds rows for `reassemble` and `scan` with N worker threads (their speed is still compared
+// with single-threaded `reassemble -q`, and the table says how many threads each row used).
 // Each cell is the best of --runs runs of the CLI (`elapsed=` of its summary line: the read loop,
 // not node start-up). The capture is generated once into bench/out/ (deterministic, seed 1) and kept.
 // Node builtins only.
@@ -19,7 +21,7 @@ const ROOT = path.resolve(HERE, "..");
 const PATTERNS = path.resolve(ROOT, "../shared/bench/patterns");
 const OUT = path.join(ROOT, "bench/out");
 
-const o = { sizeMb: 512, runs: 3, sets: ["100", "1000", "5000", "all"], capture: null, extra: [] };
+const o = { sizeMb: 512, runs: 3, sets: ["100", "1000", "5000", "all"], capture: null, extra: [], workers: 0 };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i], v = () => argv[++i];
@@ -28,6 +30,7 @@ for (let i = 0; i < argv.length; i++) {
   else if (a === "--sets") o.sets = v().split(",");
   else if (a === "--capture") o.capture = v();
   else if (a === "--extra") o.extra = v().split(" ").filter(Boolean);
+  else if (a === "--workers") o.workers = Number(v());
   else { console.error(`unknown option ${a}`); process.exit(2); }
 }
 
@@ -80,6 +83,16 @@ for (const set of o.sets) {
   const r = best(["scan", capture, "--rules", literalList(set), ...common]);
   const alerts = /alerts=(\d+)/.exec(r.line)?.[1] ?? "?";
   rows.push([`scan, et-${set}`, alerts, r.s, (base.s / r.s).toFixed(2), r.line]);
+}
+if (o.workers > 1) {
+  const w = ["--workers", String(o.workers)];
+  const rw = best(["reassemble", capture, ...common, ...w]);
+  rows.push([`reassemble -q, ${o.workers} workers`, "-", rw.s, (base.s / rw.s).toFixed(2), rw.line]);
+  for (const set of o.sets) {
+    const r = best(["scan", capture, "--rules", literalList(set), ...common, ...w]);
+    const alerts = /alerts=(\d+)/.exec(r.line)?.[1] ?? "?";
+    rows.push([`scan, et-${set}, ${o.workers} workers`, alerts, r.s, (base.s / r.s).toFixed(2), r.line]);
+  }
 }
 const mb = bytes / 1e6;
 console.log(`\ncapture: ${path.relative(ROOT, capture)} (${mb.toFixed(0)} MB), best of ${o.runs}, options: ${common.join(" ")}\n`);

@@ -22,6 +22,10 @@ export function decodeTcp(family: u8, src: usize, dst: usize, p: usize, len: u32
   pktSetAddrs(family, src, dst);
   pktSetTcp(<u16>be16(p), <u16>be16(p + 2), bswap<u32>(load<u32>(p + 4)), bswap<u32>(load<u32>(p + 8)),
             load<u8>(p + 13), be16(p + 14), <u16>be16(p + 18));
+  // several instances share a capture: each takes the connections of its shard (the hash is the same
+  // for both directions, so a connection never straddles two instances); the others' packets cost no
+  // option walk and no checksum
+  if (shardCount > 1 && flowHashOfPacket() % shardCount != shardIndex) { statAdd(St.OtherShard, 1); return; }
   // options (RFC 9293 §3.1, RFC 7323, RFC 2018, RFC 7413); a malformed option ends the walk
   let wscale: i32 = -1;
   let tfo = false, sackPerm = false, hasTs = false;
@@ -58,9 +62,6 @@ export function decodeTcp(family: u8, src: usize, dst: usize, p: usize, len: u32
     }
   }
   pktSetPayload(p + hl, len - hl, wireLen - hl, csum);
-  // several instances share a capture: each takes the connections of its shard (the hash is the same
-  // for both directions, so a connection never straddles two instances)
-  if (shardCount > 1 && flowHashOfPacket() % shardCount != shardIndex) { statAdd(St.OtherShard, 1); return; }
   statAdd(St.TcpPackets, 1);
   checksumGate();
 }
