@@ -63,6 +63,8 @@ export interface ScanTotals {
   variantDirections: number;
   verifyBudget: number;
   pendingDropped: number;
+  /** Seconds from the first read to the end (--policy all's pass included; set-up excluded). */
+  seconds: number;
   error?: { code: string; message: string };
 }
 
@@ -112,6 +114,7 @@ export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTo
   });
 
   let error: EngineError | undefined;
+  const t0 = performance.now();
   const progress = sink.progress ? () => sink.progress!(at()) : undefined;
   try { feedFile(scanner.engine, spec.file, progress); } catch (e) { if (!(e instanceof EngineError)) throw e; error = e; }
   let variants: PolicyAllResult | undefined;
@@ -137,13 +140,14 @@ export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTo
     }
     alertCount = kept.length + (variants?.alerts.length ?? 0);
   }
+  const seconds = (performance.now() - t0) / 1000;
   const mem = scanner.engine.memory();
   return {
     stats: scanner.engine.stats(),
     memory: { engineBytes: mem.engineBytes, pagesPeak: mem.pagesPeak, wasmMemoryBytes: mem.wasmMemoryBytes },
     prefilterDbBytes: scanner.prefilter.dbBytes, prefilterStreamBytes: scanner.prefilter.streamBytes,
     alerts: alertCount, anomalies, drops, conflicting: conflicting.size, variantDirections: variants?.directions.length ?? 0,
-    verifyBudget: scanner.detector.limits.verifyBudget, pendingDropped: scanner.detector.limits.pendingDropped,
+    verifyBudget: scanner.detector.limits.verifyBudget, pendingDropped: scanner.detector.limits.pendingDropped, seconds,
     ...(error ? { error: { code: error.code, message: error.message } } : {}),
   };
 }

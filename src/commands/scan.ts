@@ -32,8 +32,8 @@ Reassembles every TCP connection and matches the rules against what each receive
   --verify-window N      bytes kept per direction to verify rule contents (default 65536)
   --post-rst MODE        payload after an honoured RST: discard (default: the receiver dropped it)
                          | reassemble (inspect it anyway, as Suricata does)
-  --workers N            scan the connections in N threads (files only; default 1); the output is
-                         the same for every N except the order of lines of one capture frame
+  --workers N            scan the connections in N threads (files only; default 1): the same
+                         alerts, flows and counters as one; flow ids are numbered per worker
 ${ENGINE_USAGE}  --json                 EVE JSON lines on stdout: alert, anomaly, flow, drop, stats
   --eve FILE             the same lines into FILE (stdout keeps the readable summary)
   --no-flows             leave flow records out of the EVE output
@@ -145,7 +145,8 @@ export async function scanMain(argv: string[]): Promise<number> {
   const t = workers === 1
     ? await runScanJob(spec, { line: (_k, kind, text, flowId) => write(kind, text, flowId ?? 0), notice })
     : await runScanWorkers(spec, workers, write, notice);
-  const elapsed = (performance.now() - t0) / 1000;
+  // one worker: the read (as reassemble's elapsed); several: the wall time, worker start-up included
+  const elapsed = workers === 1 ? t.seconds : (performance.now() - t0) / 1000;
   eofFlows.sort((a, b) => a[0] - b[0]);
   for (const [, l] of eofFlows) eveLine(`${l}\n`);
   const s = t.stats;
@@ -235,6 +236,7 @@ function mergeTotals(ts: ScanTotals[]): ScanTotals {
     alerts: sum((t) => t.alerts), anomalies: sum((t) => t.anomalies), drops: sum((t) => t.drops),
     conflicting: sum((t) => t.conflicting), variantDirections: sum((t) => t.variantDirections),
     verifyBudget: sum((t) => t.verifyBudget), pendingDropped: sum((t) => t.pendingDropped),
+    seconds: Math.max(...ts.map((t) => t.seconds)),
     ...(error ? { error } : {}),
   };
 }
