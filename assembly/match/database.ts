@@ -30,7 +30,7 @@
 //   28  u32 next             free-list link (only while freed)
 //   32  u32 tableOff         u64[2^dbits], 8-aligned
 //   36  u32 csrOff           u32[slots + 1]
-//   40  u32 recOff           24-byte literal records, ordered by slot
+//   40  u32 recOff           32-byte literal records, ordered by slot
 //   44  u32 buckets used
 //   48  8 x 16-byte bucket headers: u32 W, u32 klMask (bit k-1: a literal with kl = k),
 //       u32 kmShift (64 - 8 min(8, km), km = min(16, shortest literal): the filter key length), u32 -
@@ -50,9 +50,12 @@
 //                            caseless), u8 lastCase, u8 prevCase (0x20 when that byte folds, else 0),
 //                            u8 bucket bit, u8 has prev (length >= 2), 2 unused
 //   360 ... table, filter, csr, records, literal bytes
-// Record (24 B): u64 key (the folded last kl = min(8, len) bytes, first byte lowest), u32 id, u32 len,
-//   u32 bytesOff | CASELESS_BIT, u32 tag (kl | bucket << 4). One confirm hash table for all buckets,
-//   keyed by (key, tag).
+// Record (32 B): u64 key (the last kl = min(8, len) bytes, first byte lowest), u64 key2 (the min(8,
+//   len - 8) bytes before them, in its high bytes; 0 when len <= 8), both folded when caseless and raw
+//   when exact, u32 id, u32 len, u32 bytesOff | CASELESS_BIT, u32 tag: bits 0-7 kl | bucket << 4, bits
+//   16-23 8 (16 - min(16, len)) (shifts key2's unused low bytes out; 0 when len <= 8), bit 24 caseless
+//   (confirm.ts recordTag). One confirm hash table for all buckets, slot = confirmSlot(the folded key,
+//   tag bits 0-7).
 // Caseless literals' bytes are stored ASCII-lower-cased; exact ones as given.
 
 import { arenaAlloc } from "../util/arena";
@@ -135,15 +138,17 @@ export const enum MatchStatus {
 // @ts-ignore: decorator
 @inline export const R_KEY = 0;
 // @ts-ignore: decorator
-@inline export const R_ID = 8;
+@inline export const R_KEY2 = 8;
 // @ts-ignore: decorator
-@inline export const R_LEN = 12;
+@inline export const R_ID = 16;
 // @ts-ignore: decorator
-@inline export const R_BYTES = 16;
+@inline export const R_LEN = 20;
 // @ts-ignore: decorator
-@inline export const R_TAG = 20;
+@inline export const R_BYTES = 24;
 // @ts-ignore: decorator
-@inline export const R_SIZE: u32 = 24;
+@inline export const R_TAG = 28;
+// @ts-ignore: decorator
+@inline export const R_SIZE: u32 = 32;
 // @ts-ignore: decorator
 @inline export const CASELESS_BIT: u32 = 0x80000000;
 // @ts-ignore: decorator
