@@ -15,12 +15,15 @@
 //      false candidates pass (one bit per literal in 16 n bits).
 //   0. (At build only) DB_ZERODROP, per run length r < 16 the buckets that cannot match at the end of r
 //      zero bytes (zeroDropFill); the scan drops their candidates there (zeroruns.ts).
-//   2. Confirm hash: one probe per key length kl = min(8, len) present in the bucket (klMask), key = the
-//      folded last kl bytes, tag = kl | b << 4; records whose key and tag are equal are compared in full
-//      (caseless: folded; exact: raw bytes).
+//   2. Confirm hash: one probe per key length kl = min(8, len) present in the bucket (klMask), slot of
+//      the folded last kl bytes and tag = kl | b << 4. A record of the slot with that tag is checked on
+//      its last kl bytes (key), then, when longer than 8 bytes, on the up to 8 bytes before them (key2),
+//      folded when caseless and raw when exact, so the two prove its last min(16, len) bytes; only the
+//      bytes before those are compared one by one (longer literals).
 // Invariants (database, checked by dbValidate in database.ts):
 //   D4  the records of slot s are rec[csr[s]] .. rec[csr[s+1]]; a record sits in the slot of
-//       confirmSlot(its key, its tag);
+//       confirmSlot(its folded last kl bytes, its tag bits 0-7); key and key2 are its last bytes as
+//       stored (folded when caseless, raw when exact);
 //   D5  every literal's filter bit is set (filterHash of its last km(b) bytes).
 // Results: records of 16 B {u32 id, u32 0, f64 end}, ascending end (candidates arrive in ascending
 //   position; the records of one position in slot order). If the buffer cannot grow, matches are dropped
@@ -30,7 +33,7 @@ import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
 import {
   DB_CSR, DB_REC, DB_BUCKETS, DB_ZERODROP, DB_NBUCKETS, DB_SLOTSHIFT, DB_FILTER, DB_FILTERSHIFT, DB_KEY2MASK, DB_COUNT, BK_KLMASK, BK_KMSHIFT,
-  R_ID, R_LEN, R_KEY, R_BYTES, R_TAG, R_SIZE, CASELESS_BIT, CONFIRM_HASH, NBUCKETS, fold64, foldByte,
+  R_ID, R_LEN, R_KEY, R_KEY2, R_BYTES, R_TAG, R_SIZE, CASELESS_BIT, CONFIRM_HASH, NBUCKETS, fold64, foldByte,
 } from "./database";
 
 // ---- keys and slots ---------------------------------------------------------------------------------
@@ -45,10 +48,13 @@ import {
   return <u32>(((key ^ (<u64>tag << 56)) * CONFIRM_HASH) >> shift);
 }
 
-/** The folded last kl bytes (kl <= 8) of a literal ending at endPtr, without reading before its start. */
-function literalKey(endPtr: usize, kl: u32): u64 {
+/** The last kl bytes (kl <= 8) of a literal ending at endPtr, folded unless !fold, without reading before its start. */
+function literalKey(endPtr: usize, kl: u32, fold: bool = true): u64 {
   let k: u64 = 0;
-  for (let i: u32 = 0; i < kl; i++) k |= <u64>foldByte(<u32>load<u8>(endPtr - kl + i)) << (8 * i);
+  for (let i: u32 = 0; i < kl; i++) {
+    const c = <u32>load<u8>(endPtr - kl + i);
+    k |= <u64>(fold ? foldByte(c) : c) << (8 * i);
+  }
   return k;
 }
 
@@ -65,6 +71,27 @@ function literalKey(endPtr: usize, kl: u32): u64 {
 function literalKey2(endPtr: usize, mask2: u64): u64 {
   const n = <u32>popcnt(mask2) >> 3;     // km - 8 bytes
   return n == 0 ? 0 : literalKey(endPtr - 8, n) << (64 - 8 * n);
+}
+
+/**
+ * A record's key2: the min(8, len - 8) bytes before the last 8 of the stored literal bytes ending at
+ * endPtr (folded already when caseless), in the high bytes; 0 if len <= 8.
+ */
+function recordKey2(endPtr: usize, len: u32): u64 {
+  if (len <= 8) return 0;
+  const k = min<u32>(8, len - 8);
+  return literalKey(endPtr - 8, k, false) << (64 - 8 * k);
+}
+
+/** Record tag bit: a caseless literal (key and key2 folded; else raw bytes). */
+// @ts-ignore: decorator
+@inline const TAG_CASELESS: u32 = 1 << 24;
+
+/** A record's tag: confirmTag(kl, b), key2's shift 8 (16 - min(16, len)) (0 if len <= 8), TAG_CASELESS. */
+// @ts-ignore: decorator
+@inline function recordTag(b: u32, len: u32, caseless: bool): u32 {
+  const s2: u32 = len <= 8 ? 0 : 8 * (16 - min<u32>(16, len));
+  return confirmTag(min<u32>(8, len), b) | (s2 << 16) | (caseless ? TAG_CASELESS : 0);
 }
 
 /** log2 of the filter bitmap's bits for n literals: about 16 bits per literal, at least 2^12. */
@@ -116,17 +143,19 @@ export function confirmBuild(db: usize, blob: usize, lit: usize, lenOf: usize, b
     const h = blob + load<u32>(lit + (<usize>i << 2));
     const len = load<u32>(lenOf + (<usize>i << 2));
     const caseless = (load<u32>(h, 4) & 1) != 0;
-    const kl = min<u32>(8, len);
-    const p = rec + <usize>r * R_SIZE;
-    store<u64>(p, literalKey(h + 12 + len, kl), R_KEY);
-    store<u32>(p, load<u32>(h), R_ID);
-    store<u32>(p, len, R_LEN);
-    store<u32>(p, bytesAt | (caseless ? CASELESS_BIT : 0), R_BYTES);
-    store<u32>(p, confirmTag(kl, <u32>load<u8>(bk + i)), R_TAG);
     for (let k: u32 = 0; k < len; k++) {
       const c = <u32>load<u8>(h + 12 + k);
       store<u8>(db + bytesAt + k, <u8>(caseless ? foldByte(c) : c));
     }
+    // key and key2 from the stored bytes: folded for caseless literals, raw for exact ones
+    const end = db + bytesAt + len;
+    const p = rec + <usize>r * R_SIZE;
+    store<u64>(p, literalKey(end, min<u32>(8, len), false), R_KEY);
+    store<u64>(p, recordKey2(end, len), R_KEY2);
+    store<u32>(p, load<u32>(h), R_ID);
+    store<u32>(p, len, R_LEN);
+    store<u32>(p, bytesAt | (caseless ? CASELESS_BIT : 0), R_BYTES);
+    store<u32>(p, recordTag(<u32>load<u8>(bk + i), len, caseless), R_TAG);
     bytesAt += len;
   }
   // restore: csr[s] was advanced to the old csr[s + 1]; shift right by one
@@ -178,18 +207,19 @@ export function confirmValidate(db: usize): void {
       const p = rec + <usize>r * R_SIZE;
       const tag = load<u32>(p, R_TAG);
       const len = load<u32>(p, R_LEN);
-      check((tag & 15) == min<u32>(8, len), "D1: kl == min(8, len)");
-      check(confirmSlot(load<u64>(p, R_KEY), tag, shift) == s, "D4: record in the slot of its key and tag");
-      const b = tag >> 4;
+      const kl = min<u32>(8, len), b = (tag >> 4) & 15;
       check(b < NBUCKETS, "D1: bucket < 8");
-      const kmShift = load<u32>(db + DB_BUCKETS + (b << 4), BK_KMSHIFT);
-      const km: u32 = 8 - (kmShift >> 3);
-      check(km <= (tag & 15), "D5: km(b) <= every key length of b");
-      const key = load<u64>(p, R_KEY) >> (8 * ((tag & 15) - km));   // the last km of the kl key bytes
       const bo = load<u32>(p, R_BYTES);
-      // the stored bytes are folded for caseless literals; fold exact ones here, as the filter does
+      check(tag == recordTag(b, len, (bo & CASELESS_BIT) != 0), "D1: record tag (kl == min(8, len), key2 shift, case) of its literal");
+      // the stored bytes are folded for caseless literals; fold exact ones here, as the probe and the
+      // filter do
       const end = db + <usize>(bo & ~CASELESS_BIT) + len;
-      const f = filterHash(key, literalKey2(end, load<u64>(db + DB_KEY2MASK + (b << 3))), confirmTag(km, b), fshift);
+      check(confirmSlot(literalKey(end, kl), tag & 0xff, shift) == s, "D4: record in the slot of its folded key and tag");
+      check(load<u64>(p, R_KEY) == literalKey(end, kl, false) && load<u64>(p, R_KEY2) == recordKey2(end, len),
+        "D4: key and key2 are the literal's last stored bytes (folded when caseless, else raw)");
+      const km: u32 = 8 - (load<u32>(db + DB_BUCKETS + (b << 4), BK_KMSHIFT) >> 3);
+      check(km <= kl, "D5: km(b) <= every key length of b");
+      const f = filterHash(literalKey(end, km), literalKey2(end, load<u64>(db + DB_KEY2MASK + (b << 3))), confirmTag(km, b), fshift);
       check((load<u32>(filter + (<usize>(f >> 5) << 2)) >> (f & 31) & 1) != 0, "D5: filter bit of a literal set");
     }
   }
@@ -263,11 +293,11 @@ export function confirmCandidates(m: u64, p: u32): void {
     const endPtr = pos < cStitchLimit ? cStitch + <usize>(cHist + pos + 1) : cData + <usize>pos + 1;
     // the 8 bytes before endPtr, folded; bytes before the stream start are garbage, never used as a match
     // (a key longer than the bytes seen cannot belong to a literal that fits, and confirmAt checks len)
-    const tail = fold64(load<u64>(endPtr - 8));
-    const head = fold64(load<u64>(max<usize>(endPtr, 16) - 16)) & load<u64>(cKey2Mask + (b << 3));
+    const rawTail = load<u64>(endPtr - 8), rawHead = load<u64>(max<usize>(endPtr, 16) - 16);
+    const tail = fold64(rawTail), head = fold64(rawHead);
     const kmShift = load<u32>(cBuckets + (b << 4), BK_KMSHIFT);
-    const f = filterHash(tail >> kmShift, head, confirmTag(8 - (kmShift >> 3), b), cFilterShift);
-    if ((load<u32>(cFilter + (<usize>(f >> 5) << 2)) & (1 << (f & 31))) != 0) confirmAt(b, pos, endPtr, tail);
+    const f = filterHash(tail >> kmShift, head & load<u64>(cKey2Mask + (b << 3)), confirmTag(8 - (kmShift >> 3), b), cFilterShift);
+    if ((load<u32>(cFilter + (<usize>(f >> 5) << 2)) & (1 << (f & 31))) != 0) confirmAt(b, pos, endPtr, rawTail, rawHead, tail, head);
     m &= m - 1;
   } while (m != 0);
 }
@@ -275,8 +305,10 @@ export function confirmCandidates(m: u64, p: u32): void {
 /**
  * Exact check of every literal of bucket b that may end at data position pos; emits the matches. One
  * probe of the confirm table per key length kl (= min(8, len)) present in the bucket, shortest first.
+ * rawTail, rawHead: the 8 bytes ending at endPtr and the 8 before them (a literal of > 8 bytes that fits
+ * cannot end before address 16, as data starts at >= 8: rawHead is then never used); tail, head: folded.
  */
-function confirmAt(b: u32, pos: u32, endPtr: usize, tail: u64): void {
+function confirmAt(b: u32, pos: u32, endPtr: usize, rawTail: u64, rawHead: u64, tail: u64, head: u64): void {
   const db = cDb;
   const avail = cHist + pos + 1;          // bytes of the stream up to and including pos
   const shift = load<u32>(db, DB_SLOTSHIFT);
@@ -287,21 +319,22 @@ function confirmAt(b: u32, pos: u32, endPtr: usize, tail: u64): void {
     const kl = <u32>ctz(kls) + 1;
     if (kl > avail) return;
     kls &= kls - 1;
-    const key = kl == 8 ? tail : tail >> (64 - 8 * kl);
+    const key = tail >> (64 - 8 * kl), rawKey = rawTail >> (64 - 8 * kl);
     const tag = confirmTag(kl, b);
     const csr = csrBase + (<usize>confirmSlot(key, tag, shift) << 2);
     const r1 = load<u32>(csr, 4);
     for (let r = load<u32>(csr); r < r1; r++) {
       const rec = recs + <usize>r * R_SIZE;
-      if (load<u64>(rec, R_KEY) != key || load<u32>(rec, R_TAG) != tag) continue;
+      const rtag = load<u32>(rec, R_TAG);
+      const caseless = (rtag & TAG_CASELESS) != 0;
+      if ((rtag & 0xff) != tag || load<u64>(rec, R_KEY) != (caseless ? key : rawKey)) continue;
       const len = load<u32>(rec, R_LEN);
       if (len > avail) continue;
+      if (len > 8 && (((caseless ? head : rawHead) ^ load<u64>(rec, R_KEY2)) >> ((rtag >> 16) & 0xff)) != 0) continue;
+      // key and key2 proved the last min(16, len) bytes: compare the ones before them
       const bo = load<u32>(rec, R_BYTES);
       const lit = db + <usize>(bo & ~CASELESS_BIT);
-      // caseless: the folded key already proves the last kl bytes; exact: compare them raw
-      const ok = (bo & CASELESS_BIT) != 0
-        ? len <= 8 || equalFolded(endPtr - len, lit, len - 8)
-        : equalExact(endPtr - len, lit, len);
+      const ok = len <= 16 || (caseless ? equalFolded(endPtr - len, lit, len - 16) : equalExact(endPtr - len, lit, len - 16));
       if (ok) emit(load<u32>(rec, R_ID), cBase + <f64>(pos + 1));
     }
   }

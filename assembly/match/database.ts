@@ -30,7 +30,7 @@
 //   28  u32 next             free-list link (only while freed)
 //   32  u32 tableOff         u64[2^dbits], 8-aligned
 //   36  u32 csrOff           u32[slots + 1]
-//   40  u32 recOff           24-byte literal records, ordered by slot
+//   40  u32 recOff           32-byte literal records, ordered by slot
 //   44  u32 buckets used
 //   48  8 x 16-byte bucket headers: u32 W, u32 klMask (bit k-1: a literal with kl = k),
 //       u32 kmShift (64 - 8 min(8, km), km = min(16, shortest literal): the filter key length), u32 -
@@ -50,9 +50,12 @@
 //                            caseless), u8 lastCase, u8 prevCase (0x20 when that byte folds, else 0),
 //                            u8 bucket bit, u8 has prev (length >= 2), 2 unused
 //   360 ... table, filter, csr, records, literal bytes
-// Record (24 B): u64 key (the folded last kl = min(8, len) bytes, first byte lowest), u32 id, u32 len,
-//   u32 bytesOff | CASELESS_BIT, u32 tag (kl | bucket << 4). One confirm hash table for all buckets,
-//   keyed by (key, tag).
+// Record (32 B): u64 key (the last kl = min(8, len) bytes, first byte lowest), u64 key2 (the min(8,
+//   len - 8) bytes before them, in its high bytes; 0 when len <= 8), both folded when caseless and raw
+//   when exact, u32 id, u32 len, u32 bytesOff | CASELESS_BIT, u32 tag: bits 0-7 kl | bucket << 4, bits
+//   16-23 8 (16 - min(16, len)) (shifts key2's unused low bytes out; 0 when len <= 8), bit 24 caseless
+//   (confirm.ts recordTag). One confirm hash table for all buckets, slot = confirmSlot(the folded key,
+//   tag bits 0-7).
 // Caseless literals' bytes are stored ASCII-lower-cased; exact ones as given.
 
 import { arenaAlloc } from "../util/arena";
@@ -135,15 +138,17 @@ export const enum MatchStatus {
 // @ts-ignore: decorator
 @inline export const R_KEY = 0;
 // @ts-ignore: decorator
-@inline export const R_ID = 8;
+@inline export const R_KEY2 = 8;
 // @ts-ignore: decorator
-@inline export const R_LEN = 12;
+@inline export const R_ID = 16;
 // @ts-ignore: decorator
-@inline export const R_BYTES = 16;
+@inline export const R_LEN = 20;
 // @ts-ignore: decorator
-@inline export const R_TAG = 20;
+@inline export const R_BYTES = 24;
 // @ts-ignore: decorator
-@inline export const R_SIZE: u32 = 24;
+@inline export const R_TAG = 28;
+// @ts-ignore: decorator
+@inline export const R_SIZE: u32 = 32;
 // @ts-ignore: decorator
 @inline export const CASELESS_BIT: u32 = 0x80000000;
 // @ts-ignore: decorator
@@ -228,12 +233,25 @@ function parseBlob(blob: usize, blobLen: u32, lit: usize, n: u32): i32 {
 
 /**
  * Estimated candidate rate of one bucket (n literals, shortest minLen) for the bucket DP: each of its
- * W grams passes with probability 1 - exp(-n / 8192) (8192: about how many distinct grams real
- * traffic uses; fitted on the ET sets and the benchmark corpus), and all W must pass.
+ * W grams passes with probability 1 - exp(-n / grams) (grams: about how many distinct table entries
+ * real traffic uses; gramsFor), and all W must pass.
  */
-function bucketCost(n: u32, minLen: u32): f64 {
-  const p = 1.0 - Math.exp(-<f64>n / 8192.0);
+function bucketCost(n: u32, minLen: u32, grams: f64): f64 {
+  const p = 1.0 - Math.exp(-<f64>n / grams);
   return Math.pow(p, <f64>widthFor(minLen)) + <f64>n * 1e-9;
+}
+
+/**
+ * The DP's `grams` for a table of 2^dbits entries, fitted on the ET sets and the benchmark corpus
+ * (whole corpus, counter build): with d = 14 four grams share an entry (the current byte loses 2
+ * bits), so each literal passes more traffic: 4,096 (et-1000: candidates 4.37 -> 3.72 M, past the
+ * filter 1.67 -> 1.22 M, against 8,192); with d = 16 every gram has its entry: 12,288 (et-5000:
+ * 19.4 -> 18.4 M and 6.82 -> 5.51 M; et-all 52.1 -> 51.7 M and 12.8 -> 12.9 M). 8,192 (the value for
+ * all sizes before) stays for d = 12 (et-100 had more candidates past the filter with 4,096).
+ */
+function gramsFor(dbits: u32): f64 {
+  if (dbits <= 12) return 8192.0;
+  return dbits <= 14 ? 4096.0 : 12288.0;
 }
 
 /**
@@ -241,7 +259,7 @@ function bucketCost(n: u32, minLen: u32): f64 {
  * a DP over "units" (one unit per distinct length up to 9 bytes; longer literals in ~64 equal-count
  * units, since W stops growing at 9 bytes). Writes bucket of each literal into bk[] (u8 per literal).
  */
-function assignBuckets(order: usize, lenOf: usize, n: u32, bk: usize, work: usize): u32 {
+function assignBuckets(order: usize, lenOf: usize, n: u32, bk: usize, work: usize, grams: f64): u32 {
   // units: [start, end) ranges in order[]
   const ustart = work;                       // u32[n + 1] at most
   let units: u32 = 0;
@@ -274,7 +292,7 @@ function assignBuckets(order: usize, lenOf: usize, n: u32, bk: usize, work: usiz
         if (prev == Infinity) continue;
         const s = load<u32>(ustart + (<usize>a << 2)), e = load<u32>(ustart + (<usize>u << 2));
         const minLen = load<u32>(lenOf + (<usize>load<u32>(order + (<usize>s << 2)) << 2));
-        const c = prev + bucketCost(e - s, minLen);
+        const c = prev + bucketCost(e - s, minLen, grams);
         if (c < best) { best = c; bestA = a; }
       }
       store<f64>(dp + (<usize>(k * W1 + u) << 3), u == 0 ? 0.0 : best);
@@ -343,7 +361,7 @@ export function matchDbCompile(blob: usize, blobLen: u32): i32 {
     totalBytes += len;
   }
   sortByLength(lenOf, order, n);
-  const nb = assignBuckets(order, lenOf, n, bk, dpw);
+  const nb = assignBuckets(order, lenOf, n, bk, dpw, gramsFor(dbitsFor(n)));
   return build(blob, lit, lenOf, bk, slot, n, nb, maxLen, totalBytes);
 }
 

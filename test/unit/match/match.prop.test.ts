@@ -1,6 +1,7 @@
 // test/unit/match/match.prop.test.ts: random pattern sets (1..300 literals of 1..40 bytes over a small
 // alphabet, so matches are frequent and buckets fill up) and random streams cut into random writes:
-// streaming == block == naive, as sorted (id, end) lists.
+// streaming == block == naive, as sorted (id, end) lists; then targeted sets (stride 2, zero runs, few
+// literals, shared suffixes).
 
 import { expect, test } from "vitest";
 import fc from "fast-check";
@@ -130,4 +131,39 @@ test("sets of at most 8 literals: streaming (random and 1-byte writes) == block 
     fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 20 }),
     (patterns, data, writes) => agreesWithNaive(patterns, data, [writes, [1]]),
   ), { numRuns: 300 });
+});
+
+// Literals that share their last 8 to 20 bytes and differ before (and in case): the confirm checks a
+// record on its last 8 bytes (key), then the up to 8 before them (key2), both folded for caseless
+// literals and raw for exact ones, and compares only the bytes before the last 16 one by one
+// (match/confirm.ts). Streams are those literals, some with one byte changed or its case flipped, so
+// keys and key2s meet often; with and without a 1-byte literal (stride 1 / stride 2).
+const suffixSetArb = fc.tuple(
+  fc.array(byteArb, { minLength: 6, maxLength: 20 }),
+  fc.array(fc.record({ prefix: fc.array(byteArb, { maxLength: 14 }), cut: fc.nat({ max: 8 }), caseless: fc.boolean() }),
+    { minLength: 2, maxLength: 60 }),
+  fc.boolean(),
+).map(([suffix, ps, one]) => [
+  ...ps.map((p) => ({ bytes: Uint8Array.from([...p.prefix, ...suffix.slice(Math.min(p.cut, suffix.length - 1))]), caseless: p.caseless })),
+  ...(one ? [{ bytes: Uint8Array.of(0x40), caseless: false }] : []),
+].map((p, i) => ({ id: i * 11 + 5, ...p })));
+const suffixCaseArb = fc.tuple(suffixSetArb, fc.array(fc.tuple(fc.nat(), fc.nat(), fc.integer({ min: 0, max: 2 }), byteArb), { maxLength: 40 }))
+  .map(([patterns, picks]) => {
+    // each pick: a literal (i), a position in it (j), 0 = as is, 1 = case of byte j flipped, 2 = byte j replaced
+    const data = picks.flatMap(([i, j, how, x]) => {
+      const b = [...patterns[i % patterns.length]!.bytes];
+      const k = j % b.length;
+      if (how === 1) b[k] = b[k]! ^ 0x20;
+      if (how === 2) b[k] = x;
+      return b;
+    });
+    return { patterns, data: Uint8Array.from(data) };
+  });
+
+test("literals sharing long suffixes (key, key2, case): streaming (random and 1-byte writes) == block == naive", () => {
+  fc.assert(fc.property(
+    suffixCaseArb,
+    fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 20 }),
+    ({ patterns, data }, writes) => agreesWithNaive(patterns, data, [writes, [1]]),
+  ), { numRuns: 200 });
 });
