@@ -130,7 +130,7 @@ export function flowDrop(flow: u32): void {
 }
 
 /** In-core inspection: scan every delivered run with the prefilter database `db` (from matchCompile;
- *  0 detaches) and report matches with onMatch. */
+ *  0 detaches) and report matches with onMatches (one call per scan that matched). */
 export function inspectAttachDb(db: usize): i32 { return inspectAttach(db); }
 /** The server-port map of in-core inspection (8,192 bytes), written by the host before init. */
 export function inspectPortsPtr(): usize { return INSPECT_PORTS; }

@@ -1,8 +1,8 @@
 // inspect/scan.ts: in-core inspection. When the host attaches a prefilter database (match/), every
 // delivered run of bytes goes through the direction's prefilter stream right where it lies in the page
 // store, and only the matches cross to the host (onMatches, once per scan with matches), so a literal
-// rule set costs no host call per delivery and one per scanned run that matched.
-// delivery. The host may still take the bytes (onData) for its own modules; they come first.
+// rule set costs no host call per delivery, and one per scanned run that matched. The host may still
+// take the bytes (onData) for its own modules; they come first.
 // Entry:     inspectAttach(db): Status, inspectData(f, dir, e, ptr, len, off), inspectGap(e), inspectEnd(e)
 // Owns:      the endpoint's E_MATCH_STREAM field (a match/ stream handle, opened at the first delivery).
 // Offsets:   a match's end is reported in the direction's stream offsets: the run's offset plus the

@@ -1,7 +1,8 @@
 // commands/scan-job.ts: one `scan` run over a capture (or over one shard of it, in a --workers worker):
 // the scanner, the --policy all second pass, and every output line, handed to a sink in the order they
 // were produced. The same code runs in the main thread (one worker) and in each worker thread
-// (scan-worker.ts), so a run with --workers N writes the same lines as a run with one.
+// (scan-worker.ts), so a run with --workers N writes the same records as a run with one (flow ids
+// aside: each shard numbers its connections).
 // Entry:     runScanJob(spec, sink) -> ScanTotals.
 // Ordering:  every line carries a key: the number of capture records read when it was produced
 //            (monotone, and the same in every shard at the same point of the capture; TAIL for what is

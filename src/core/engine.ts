@@ -10,9 +10,9 @@ import {
   FlowFlags, EndpointFlags, type CoreExports, type StatName,
 } from "./abi.js";
 import { EngineError } from "./errors.js";
+import type { ResolvedConfig } from "../config/schema.js";
 
 const PACKETS_STAT = STATS.indexOf("packets");
-import type { ResolvedConfig } from "../config/schema.js";
 
 export type Direction = "toserver" | "toclient";
 const DIRS: readonly Direction[] = ["toserver", "toclient"];
