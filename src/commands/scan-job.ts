@@ -5,11 +5,12 @@
 // aside: each shard numbers its connections).
 // Entry:     runScanJob(spec, sink) -> ScanTotals.
 // Ordering:  every line carries a key: the number of capture records read when it was produced
-//            (monotone, and the same in every shard at the same point of the capture; TAIL for what is
-//            written after the capture: --policy all's alerts and variants). A run with several
-//            workers merges the workers' lines by (key, worker), which is the order of a run with one
-//            except among lines of one record from different workers (flow timeouts, the end) and
-//            in the tail; flow records of connections still open at the end are sorted by flow id.
+//            (monotone, and the same in every shard at the same point of the capture). After the
+//            capture: --policy all's alerts, ordered by frame (HELD + frame), then its variants
+//            (TAIL). A run with several workers merges the workers' lines by (key, worker): the
+//            order of a run with one, except among lines of one record from different workers
+//            (flow timeouts, the end) and among the variants. Flow records of connections still
+//            open at the end are sorted by flow id by the caller.
 
 import { feedFile, coreModule } from "../node.js";
 import { EngineError } from "../core/errors.js";
@@ -43,6 +44,8 @@ export interface ScanSpec {
 export const enum Out { Eve = 0, EofFlow = 1, Verdict = 2, Line = 3 }
 /** Key of the lines written after the capture was read. */
 export const TAIL = Number.MAX_SAFE_INTEGER;
+/** Base of the keys of --policy all's held alerts (HELD + frame): after every line of the capture. */
+const HELD = 2 ** 40;
 
 export interface ScanSink {
   /** One output line (without its newline). `flowId`: EofFlow lines, for the caller's sort. */
@@ -127,13 +130,15 @@ export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTo
       variants = await policyVariants(wasm, { config: spec.config, ruleset, ...detection }, feedQuiet, conflicting);
     }
     const kept = alerts.filter((a) => !conflicting.has(a.conn.id) || !variants);
-    for (const a of kept) {
-      if (spec.eve) eve(TAIL, alertJson(a));
-      if (spec.readable) sink.line(TAIL, Out.Line, alertLine(a));
-    }
-    for (const pa of variants?.alerts ?? []) {
-      if (spec.eve) eve(TAIL, alertJson(pa.alert, pa));
-      if (spec.readable) sink.line(TAIL, Out.Line, alertLine(pa.alert, pa.policyDependent ? pa.policies : undefined));
+    // the held alerts in capture order (by their frame: the same order whatever the workers), the
+    // policy-dependent ones among the others, then the variants
+    const out: Array<{ a: Alert; policy?: { policies: string[]; policyDependent: boolean } }> =
+      [...kept.map((a) => ({ a })), ...(variants?.alerts ?? []).map((pa) => ({ a: pa.alert, policy: pa }))];
+    out.sort((x, y) => x.a.frame - y.a.frame);   // stable: one frame's alerts keep their order
+    for (const { a, policy } of out) {
+      const k = HELD + a.frame;
+      if (spec.eve) eve(k, alertJson(a, policy));
+      if (spec.readable) sink.line(k, Out.Line, alertLine(a, policy?.policyDependent ? policy.policies : undefined));
     }
     for (const d of variants?.directions ?? []) {
       if (spec.eve) eve(TAIL, variantsJson(d));

@@ -246,6 +246,13 @@ describe("--workers N: the same alerts, anomalies, flows, variants and verdicts 
   test("--policy all and --inline on the bundled sample", () => {
     same(run(SAMPLE, "--rules", RULES, "--policy", "all"), run(SAMPLE, "--rules", RULES, "--policy", "all", "--workers", "2"));
     same(run(SAMPLE, "--rules", RULES, "--inline"), run(SAMPLE, "--rules", RULES, "--inline", "--workers", "2"));
+    // the held alerts of --policy all come in capture order, whatever the workers
+    const text = (...w: string[]) => cli("scan", SAMPLE, "--rules", RULES, "--policy", "all", ...w).stdout
+      .split("\n").filter((l) => l.includes("[**]")).map((l) => l.replace(/flow=\d+ /, ""));
+    const one = text();
+    expect(one).toHaveLength(4);
+    expect(one.map((l) => l.slice(0, 32))).toEqual([...one.map((l) => l.slice(0, 32))].sort());
+    expect(text("--workers", "2")).toEqual(one);
   });
   test("inline verdicts and the readable output", () => {
     const c = new TcpConversation({ client: "10.0.0.1:1234", server: "10.0.0.2:80" });
