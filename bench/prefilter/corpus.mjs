@@ -21,6 +21,7 @@
 
 import fs from 'node:fs';
 import { seededRng } from '../rng.mjs';
+import { loadPatterns } from './harness.mjs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -106,18 +107,7 @@ function poisson(lambda) {
 }
 
 // ---------------------------------------------------------------- patterns to plant
-function loadPatterns(file) {
-  const lits = [];
-  const text = fs.readFileSync(file, 'latin1');
-  for (const line of text.split('\n')) {
-    if (line === '') continue;
-    const [hex, flags = ''] = line.replace(/\r$/, '').split('\t');
-    if (!/^([0-9a-fA-F]{2})+$/.test(hex)) die(`bad pattern line in ${file}: ${line.slice(0, 40)}`);
-    lits.push({ bytes: Buffer.from(hex, 'hex'), caseless: flags.includes('i') });
-  }
-  return lits;
-}
-const LITS = opt.plantEvery > 0 ? loadPatterns(opt.patterns) : [];
+const LITS = opt.plantEvery > 0 ? loadPatterns(opt.patterns, die, true) : [];
 
 // ---------------------------------------------------------------- output buffer
 const CHUNK = 8 << 20;

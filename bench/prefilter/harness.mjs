@@ -6,6 +6,22 @@
 import fs from 'node:fs';
 
 /**
+ * A pattern set file (.tsv: hex TAB flags, `i` = caseless) as [{id, bytes (Buffer), caseless}]; a bad
+ * line, or no pattern at all unless `allowEmpty`, goes to die(msg).
+ */
+export function loadPatterns(file, die, allowEmpty = false) {
+  const lits = [];
+  for (const line of fs.readFileSync(file, 'latin1').split('\n')) {
+    if (line === '') continue;
+    const [hex, flags = ''] = line.replace(/\r$/, '').split('\t');
+    if (!/^([0-9a-fA-F]{2})+$/.test(hex)) die(`bad pattern line in ${file}: ${line.slice(0, 40)}`);
+    lits.push({ id: lits.length, bytes: Buffer.from(hex, 'hex'), caseless: flags.includes('i') });
+  }
+  if (lits.length === 0 && !allowEmpty) die(`no patterns in ${file}`);
+  return lits;
+}
+
+/**
  * PATTERNS CORPUS [--mode block|stream|interleaved] [--write N] [--streams N] [--reps N]
  * [--dump-matches FILE] [--dump-counts FILE] [-h], plus the harness's own options: `own(arg, o, val,
  * int)` takes one (returns true) or leaves it (false). Bad arguments go to die(msg).

@@ -35,7 +35,7 @@
 // --dump-matches / --dump-counts: the same files, format and order as hs_bench.
 
 import fs from 'node:fs';
-import { matchRecorder, record, writeCounts, writeMatches, parseHarnessArgs, checkHarnessArgs } from './harness.mjs';
+import { matchRecorder, record, writeCounts, writeMatches, parseHarnessArgs, checkHarnessArgs, loadPatterns } from './harness.mjs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -217,18 +217,7 @@ function parseArgs(argv) {
 const opt = parseArgs(process.argv.slice(2));
 
 // ---------------------------------------------------------------- patterns
-function loadPatterns(file) {
-  const lits = [];
-  for (const line of fs.readFileSync(file, 'latin1').split('\n')) {
-    if (line === '') continue;
-    const [hex, flags = ''] = line.replace(/\r$/, '').split('\t');
-    if (!/^([0-9a-fA-F]{2})+$/.test(hex)) die(`bad pattern line in ${file}`);
-    lits.push({ bytes: Buffer.from(hex, 'hex'), caseless: flags.includes('i') });
-  }
-  if (lits.length === 0) die(`no patterns in ${file}`);
-  return lits;
-}
-const LITS = loadPatterns(opt.patterns);
+const LITS = loadPatterns(opt.patterns, die);
 const NPAT = LITS.length;
 const FOLD = LITS.some((l) => l.caseless);
 const MAXLEN = LITS.reduce((m, l) => Math.max(m, l.bytes.length), 0);

@@ -24,7 +24,7 @@
 // (matchStreamBytes), 0 in block mode.
 
 import fs from 'node:fs';
-import { matchRecorder, record, writeCounts, writeMatches, parseHarnessArgs, checkHarnessArgs } from './harness.mjs';
+import { matchRecorder, record, writeCounts, writeMatches, parseHarnessArgs, checkHarnessArgs, loadPatterns } from './harness.mjs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -53,18 +53,7 @@ function parseArgs(argv) {
 }
 const opt = parseArgs(process.argv.slice(2));
 
-function loadPatterns(file) {
-  const lits = [];
-  for (const line of fs.readFileSync(file, 'latin1').split('\n')) {
-    if (line === '') continue;
-    const [hex, flags = ''] = line.replace(/\r$/, '').split('\t');
-    if (!/^([0-9a-fA-F]{2})+$/.test(hex)) die(`bad pattern line in ${file}`);
-    lits.push({ id: lits.length, bytes: new Uint8Array(Buffer.from(hex, 'hex')), caseless: flags.includes('i') });
-  }
-  if (lits.length === 0) die(`no patterns in ${file}`);
-  return lits;
-}
-const LITS = loadPatterns(opt.patterns);
+const LITS = loadPatterns(opt.patterns, die);
 const NPAT = LITS.length;
 
 const distCore = path.join(REPO, 'dist/prefilter/core.js');
