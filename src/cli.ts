@@ -9,7 +9,7 @@ import type { EngineConfig } from "./config/schema.js";
 import type { ConnectionRecord } from "./core/engine.js";
 import { flowOutputCallbacks, flowJson, type FlowExtra } from "./outputs/flow-json.js";
 import type { WorkerMessage } from "./worker.js";
-import { ENGINE_OPTIONS, ENGINE_USAGE, PER_CAPTURE, configFromArgs, die, emit, flushOut, numberArg } from "./commands/common.js";
+import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg } from "./commands/common.js";
 import { scanMain, SCAN_USAGE } from "./commands/scan.js";
 
 const USAGE = `usage: streamsift reassemble FILE|- [options]
@@ -143,8 +143,7 @@ async function runWorkers(file: string, config: EngineConfig, n: number,
     w.on("error", rej);
   })));
   flushOut();
-  const total: Record<string, number> = {};
-  for (const r of results) for (const [k, v] of Object.entries(r.stats)) total[k] = PER_CAPTURE.has(k) ? v : (total[k] ?? 0) + v;
+  const total = mergeShardStats(results.map((r) => r.stats));
   if (!o.json && !o.quiet) printTable(rows.map((r) => [r as ConnectionRecord, undefined as unknown as FlowExtra]));
   const elapsed = (performance.now() - t0) / 1000;
   (o.json ? process.stderr : process.stdout).write(`${summaryLine(total, elapsed)} workers=${n}\n`);

@@ -31,8 +31,15 @@ export const ENGINE_OPTIONS = {
 
 /** Counters every shard of a --workers run counts in full (each walks the whole capture): taken once,
  *  not summed, when the shards' stats are merged. */
-export const PER_CAPTURE: ReadonlySet<string> = new Set(["packets", "capture_bytes", "decode_errors", "non_tcp",
+const PER_CAPTURE: ReadonlySet<string> = new Set(["packets", "capture_bytes", "decode_errors", "non_tcp",
   "unknown_linktype", "truncated", "frags_reassembled", "frags_dropped", "other_shard"]);
+
+/** The engine stats of a --workers run's shards as one: counters of the capture once, the rest summed. */
+export function mergeShardStats(shards: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const s of shards) for (const [k, v] of Object.entries(s)) total[k] = PER_CAPTURE.has(k) ? v : (total[k] ?? 0) + v;
+  return total;
+}
 
 export function die(msg: string, code = 2): never {
   process.stderr.write(`streamsift: ${msg}\n`);

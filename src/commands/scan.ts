@@ -7,7 +7,7 @@ import { readFileSync, openSync, writeSync, closeSync } from "node:fs";
 import type { EngineConfig, InspectionConfig } from "../config/schema.js";
 import { parseRules, type Rule } from "../rules/parse.js";
 import { isoTimestamp } from "../outputs/eve.js";
-import { ENGINE_OPTIONS, ENGINE_USAGE, PER_CAPTURE, configFromArgs, die, emit, flushOut, numberArg } from "./common.js";
+import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg } from "./common.js";
 import { runScanJob, Out, type ScanSpec, type ScanTotals } from "./scan-job.js";
 import type { ScanWorkerMessage } from "../scan-worker.js";
 
@@ -225,8 +225,7 @@ async function runScanWorkers(spec: ScanSpec, n: number, write: (kind: Out, text
 
 /** Totals of the shards: counters of the capture (every shard walks all of it) once, the rest summed. */
 function mergeTotals(ts: ScanTotals[]): ScanTotals {
-  const stats: Record<string, number> = {};
-  for (const t of ts) for (const [k, v] of Object.entries(t.stats)) stats[k] = PER_CAPTURE.has(k) ? v : (stats[k] ?? 0) + v;
+  const stats = mergeShardStats(ts.map((t) => t.stats));
   const sum = (f: (t: ScanTotals) => number) => ts.reduce((a, t) => a + f(t), 0);
   const error = ts.find((t) => t.error)?.error;
   return {
