@@ -64,6 +64,8 @@ export interface DetectorOptions {
 interface Pending { cr: CompiledRule; fpEnd: number }
 /** Candidates a direction keeps waiting for more data (each is retried at every delivery). */
 const MAX_PENDING = 256;
+/** The history of a direction that has kept none yet (shared: remember() replaces it before writing). */
+const NO_HISTORY = new Uint8Array(0);
 interface Where { readonly conn: Connection; readonly dir: Direction }
 /** The detector's key of one direction of a connection. */
 const dirKey = (conn: Connection, dir: Direction): number => conn.id * 2 + (dir === "toserver" ? 0 : 1);
@@ -115,7 +117,7 @@ export class Detector implements StreamModule {
         this.pf ??= typeof this.o.prefilter === "function" ? this.o.prefilter() : this.o.prefilter!;
         pf = this.pf.open();
       }
-      s = { where: { conn: w.conn, dir: w.dir }, pf, base: offset, hist: new Uint8Array(0), histLen: 0, histBase: offset,
+      s = { where: { conn: w.conn, dir: w.dir }, pf, base: offset, hist: NO_HISTORY, histLen: 0, histBase: offset,
             pending: [], applies: null, lastStart: null, established: false };
       this.dirs.set(key, s);
     }
@@ -176,8 +178,8 @@ export class Detector implements StreamModule {
     if (this.lastKey === key) { this.last = null; this.lastKey = -1; }
   }
 
-  /** Appends to the history, keeping at most `window` bytes before the new data (amortized: the
-   *  buffer holds at least twice the window, so the bytes kept are moved once per window's worth). */
+  /** Appends to the history, keeping at most `window` bytes before the new data (amortized: the buffer
+   *  doubles until it holds twice the window, then the bytes kept are moved once per window's worth). */
   private remember(s: DirState, data: Uint8Array, offset: number): void {
     if (s.histBase + s.histLen !== offset) { s.histLen = 0; s.histBase = offset; }
     if (s.histLen + data.length > s.hist.length) {
@@ -185,7 +187,8 @@ export class Detector implements StreamModule {
       const from = s.histLen - keep;
       if (keep + data.length <= s.hist.length) s.hist.copyWithin(0, from, s.histLen);
       else {
-        const next = new Uint8Array(Math.max(2 * (keep + data.length), 2 * this.window));
+        // doubling up to twice the window: a short connection does not take 2 x 64 KiB at its first byte
+        const next = new Uint8Array(Math.max(2 * (keep + data.length), Math.min(2 * this.window, Math.max(4096, 2 * s.hist.length))));
         next.set(s.hist.subarray(from, s.histLen));
         s.hist = next;
       }
