@@ -20,7 +20,7 @@ import { compileRuleSet } from "../detect/ruleset.js";
 import { createScanner, type Drop } from "../detect/scanner.js";
 import type { Alert } from "../detect/detector.js";
 import { policyVariants, POLICY_CLASSES, type PolicyAllResult } from "../detect/policy-all.js";
-import { alertJson, anomalyJson, dropJson, isoTimestamp } from "../outputs/eve.js";
+import { alertEveLine, alertJson, anomalyJson, dropJson, isoTimestamp } from "../outputs/eve.js";
 import { flowOutputCallbacks, flowJson } from "../outputs/flow-json.js";
 
 /** What one job does (plain data: it is sent to worker threads as is). */
@@ -100,7 +100,7 @@ export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTo
       if (held) { alerts.push(a); return; }
       if (!spec.eve && !spec.readable) return;
       const k = at();
-      if (spec.eve) eve(k, alertJson(a));
+      if (spec.eve) sink.line(k, Out.Eve, alertEveLine(a));
       if (spec.readable) sink.line(k, Out.Line, alertLine(a));
     },
     onAnomaly(conn, dir, name, ts, frame) {
