@@ -8,13 +8,15 @@ import type { Alert } from "../detect/detector.js";
 import type { Drop } from "../detect/scanner.js";
 
 /** Suricata's timestamp format: 2016-01-01T12:00:00.123456+0000 (UTC). */
-let lastSec = NaN, lastText = "";
+let lastSec = NaN, lastText = "", lastUs = NaN, lastIso = "";
 export function isoTimestamp(us: number): string {
+  if (us === lastUs) return lastIso;     // the alerts of one packet share it
   const sec = Math.floor(us / 1e6);
   // the date part changes once a second: formatting it (Date + toISOString) is the slow part
   if (sec !== lastSec) { lastSec = sec; lastText = new Date(sec * 1000).toISOString().slice(0, 19); }
   const micro = String(Math.round(us - sec * 1e6)).padStart(6, "0");
-  return `${lastText}.${micro}+0000`;
+  lastUs = us; lastIso = `${lastText}.${micro}+0000`;
+  return lastIso;
 }
 
 function endpoints(conn: Connection): Record<string, unknown> {
@@ -57,8 +59,9 @@ export function alertEveLine(a: Alert): string {
     frag = [of("allowed"), of("blocked")];
     ruleFragments.set(a.rule, frag);
   }
-  return `{"timestamp":"${isoTimestamp(a.ts)}","event_type":"alert",${lastEndpoints},"direction":${JSON.stringify(a.dir)},` +
-    `"stream_offset":${JSON.stringify(a.streamOffset)},"frame":${JSON.stringify(a.frame)},"alert":${frag[a.dropped ? 1 : 0]}}`;
+  // direction is "toserver" or "toclient"; offsets and frames are integers (String = JSON for them)
+  return `{"timestamp":"${isoTimestamp(a.ts)}","event_type":"alert",${lastEndpoints},"direction":"${a.dir}",` +
+    `"stream_offset":${a.streamOffset},"frame":${a.frame},"alert":${frag[a.dropped ? 1 : 0]}}`;
 }
 let lastConn: Connection | null = null, lastEndpoints = "";
 const ruleFragments = new WeakMap<Alert["rule"], [string, string]>();
