@@ -6,7 +6,7 @@
 import { Status } from "./abi/status";
 import { Cfg } from "./abi/config";
 import { St } from "./abi/stats";
-import { FLOW_SIZE, EP_SIZE, F_EP, F_FLAGS, FF_DROPPED, SEG_SIZE, PAGE_SIZE, PAGE_HDR } from "./abi/layout";
+import { FLOW_SIZE, EP_SIZE, F_EP, F_SLOT, F_FLAGS, FF_DROPPED, SEG_SIZE, PAGE_SIZE, PAGE_HDR } from "./abi/layout";
 import { pktFrame, pktTs } from "./decode/packet";
 import { inspectAttach, inspectInit, INSPECT_PORTS } from "./inspect/scan";
 import { cfgDefaults, cfgGet, cfgSet, statAdd, STATS } from "./util/cfg";
@@ -150,13 +150,15 @@ export function poolStat(id: i32, what: i32): u32 {
   if (what == 3) return poolTotal(id);
   return poolFailures(id);
 }
-/** Layout constants, for the host's mirror test: 0 FLOW_SIZE, 1 EP_SIZE, 2 F_EP, 3 SEG_SIZE, 4 PAGE_SIZE. */
+/** Layout constants, for the host's mirror test: 0 FLOW_SIZE, 1 EP_SIZE, 2 F_EP, 3 SEG_SIZE, 4 PAGE_SIZE,
+ *  5 F_SLOT. */
 export function abiLayout(i: i32): u32 {
   if (i == 0) return FLOW_SIZE;
   if (i == 1) return <u32>EP_SIZE;
   if (i == 2) return <u32>F_EP;
   if (i == 3) return SEG_SIZE;
   if (i == 4) return PAGE_SIZE;
+  if (i == 5) return <u32>F_SLOT;
   return 0;
 }
 

@@ -2,7 +2,7 @@
 // Every record lives in a pool (util/pool.ts); its id is its address. Each record type has ONE owner
 // module that writes it; the host only reads flow records, inside onFlowEnd / onData callbacks.
 //
-// Flow record (FLOW_SIZE = 264 bytes), owner flow/table.ts (key, chain) and tcp/session.ts (the rest):
+// Flow record (FLOW_SIZE = 272 bytes), owner flow/table.ts (key, chain, slot) and tcp/session.ts (the rest):
 //   0 u32 hashNext     next record in the same hash bucket (0 = end)
 //   4 u32 connId       connection number, in creation order (1-based)
 //   8 u8  state        TcpState (tcp/state.ts)
@@ -14,6 +14,9 @@
 //  48 i64 firstTs (µs) 56 i64 lastTs (µs)
 //  64 u64 events       bit i set when event i (abi/events.ts) was raised on this connection
 //  72 Endpoint toServer (data sent by the client)    168 Endpoint toClient (data sent by the server)
+// 264 u32 slot         small number unique among live flows, reused after the flow ends (dense: the
+//                      host indexes its per-connection objects by it instead of hashing the address)
+// 268 u32 (unused)
 //
 // Endpoint (EP_SIZE = 96 bytes), one per direction, named after the data it carries; owner tcp/session.ts
 // (sequence fields) and reassembly/segments.ts (lists and offsets):
@@ -31,7 +34,7 @@
 //  80 u64 gapBytes    bytes reported as gaps
 //  88 u32 matchStream the prefilter stream of this direction (inspect/scan.ts; 0 = none)   92 u32 (unused)
 
-export const FLOW_SIZE: u32 = 264;
+export const FLOW_SIZE: u32 = 272;
 export const F_HASH_NEXT: usize = 0;
 export const F_CONN_ID: usize = 4;
 export const F_STATE: usize = 8;
@@ -46,6 +49,7 @@ export const F_FIRST_TS: usize = 48;
 export const F_LAST_TS: usize = 56;
 export const F_EVENTS: usize = 64;
 export const F_EP: usize = 72;
+export const F_SLOT: usize = 264;
 
 export const EP_SIZE: usize = 96;
 export const E_BASE_SEQ: usize = 0;

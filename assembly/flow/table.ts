@@ -2,14 +2,14 @@
 // 5-tuple (protocol is always TCP here) in either direction.
 // Entry:     flowLookup(): usize (sets flowDir), flowCreate(srcIsClient): usize, flowUnlink(f),
 //            flowFirst/flowNextInBucket for sweeps.
-// Owns:      the bucket array and the key fields of flow records (F_HASH_NEXT, F_C*/F_S*, F_FAMILY,
-//            F_CONN_ID). tcp/session.ts owns the rest of the record.
+// Owns:      the bucket array, the slot stack and the key fields of flow records (F_HASH_NEXT, F_C*/F_S*,
+//            F_FAMILY, F_CONN_ID, F_SLOT). tcp/session.ts owns the rest of the record.
 // Hot path:  yes: one hash and a short chain walk per packet. The hash is symmetric (the same for
 //            both directions), so it can also pick a worker for a multi-instance run (flowHashOfPacket).
 // Limits:    pool at MaxFlows -> flowCreate returns 0; the caller prunes (flow/expiry.ts) and retries.
 
 import {
-  FLOW_SIZE, F_CADDR, F_CONN_ID, F_CPORT, F_FAMILY, F_FLAGS, F_HASH_NEXT, F_SADDR, F_SPORT, FF_V6,
+  FLOW_SIZE, F_CADDR, F_CONN_ID, F_CPORT, F_FAMILY, F_FLAGS, F_HASH_NEXT, F_SADDR, F_SPORT, F_SLOT, FF_V6,
 } from "../abi/layout";
 import { St } from "../abi/stats";
 import { POOL_FLOW, poolAlloc, poolFree, poolInit, poolLive } from "../util/pool";
@@ -25,6 +25,26 @@ let nextConnId: u32 = 1;
 let connIdStep: u32 = 1;
 /** Sharded instances number their connections index+1, index+1+count, ...: unique across shards. */
 export function flowIdsForShard(index: u32, count: u32): void { nextConnId = index + 1; connIdStep = max<u32>(1, count); }
+// Slots (F_SLOT): 0, 1, 2, ... handed out in order, and those of ended flows reused first (a stack).
+// The stack never holds more than the slots handed out, so it grows with them (doubling; the outgrown
+// arrays stay in the arena, as the bucket arrays do).
+let slotNext: u32 = 0;
+let slotTop: u32 = 0;
+let slotStack: usize = 0;
+let slotCap: u32 = 0;
+
+/** A slot for a new flow; u32.MAX_VALUE when the stack cannot grow (the flow is then not created). */
+function slotTake(): u32 {
+  if (slotTop > 0) return load<u32>(slotStack + (<usize>(--slotTop) << 2));
+  if (slotNext == slotCap) {
+    const cap = max<u32>(1024, slotCap << 1);
+    const a = arenaAlloc(<usize>cap << 2);
+    if (a == 0) return u32.MAX_VALUE;
+    slotStack = a; slotCap = cap;            // empty: slotTop == 0 here
+  }
+  return slotNext++;
+}
+
 /** Direction of the last looked-up packet: 0 = client to server, 1 = server to client. */
 export let flowDir: i32 = 0;
 let lastHash: u32 = 0;
@@ -41,6 +61,7 @@ export function flowInit(nBuckets: u32, maxFlows: u32): bool {
   while (m < maxFlows && m < (1 << 24)) m <<= 1;
   maxBucketMask = max<u32>(m, n) - 1;
   poolInit(POOL_FLOW, FLOW_SIZE, maxFlows, 1024);
+  slotNext = 0; slotTop = 0;
   return true;
 }
 export function flowBucketCount(): u32 { return bucketMask + 1; }
@@ -139,8 +160,11 @@ export function flowCreate(srcIsClient: bool): usize {
     flowGrow();
     lastHash = flowHashOfPacket();
   }
+  const slot = slotTake();
+  if (slot == u32.MAX_VALUE) return 0;
   const f = poolAlloc(POOL_FLOW);
-  if (f == 0) return 0;
+  if (f == 0) { store<u32>(slotStack + (<usize>(slotTop++) << 2), slot); return 0; }
+  store<u32>(f, slot, F_SLOT);
   const ca = srcIsClient ? SRC_ADDR : DST_ADDR, sa = srcIsClient ? DST_ADDR : SRC_ADDR;
   memory.copy(f + F_CADDR, ca, 16);
   memory.copy(f + F_SADDR, sa, 16);
@@ -170,6 +194,7 @@ export function flowUnlink(f: usize): void {
     link = cur + F_HASH_NEXT;
   }
   if (f == lastFlow) lastFlow = 0;
+  store<u32>(slotStack + (<usize>(slotTop++) << 2), load<u32>(f, F_SLOT));
   poolFree(POOL_FLOW, f);
   statAdd(St.FlowsEnded, 1);
 }

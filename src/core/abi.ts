@@ -84,7 +84,7 @@ export const END_REASONS = ["eof", "timeout", "reuse", "pruned", "closed"] as co
 
 /** Record layouts (assembly/abi/layout.ts). */
 export const Layout = {
-  FLOW_SIZE: 264, EP_SIZE: 96, F_EP: 72, SEG_SIZE: 24, PAGE_SIZE: 4096,
+  FLOW_SIZE: 272, EP_SIZE: 96, F_EP: 72, F_SLOT: 264, SEG_SIZE: 24, PAGE_SIZE: 4096,
   F_CONN_ID: 4, F_STATE: 8, F_FLAGS: 9, F_FAMILY: 10, F_CPORT: 12, F_SPORT: 14, F_CADDR: 16, F_SADDR: 32,
   F_FIRST_TS: 48, F_LAST_TS: 56, F_EVENTS: 64,
   E_FLAGS: 8, E_POLICY: 11, E_PKTS: 32, E_GAP_COUNT: 36, E_DELIV_OFF: 48, E_MAX_END: 64, E_WIRE_BYTES: 72,

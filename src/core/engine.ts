@@ -115,7 +115,8 @@ export class Engine {
   private dv: DataView;
   private busy = false;
   private finished = false;
-  private readonly conns = new Map<number, Connection>();
+  /** Live connections by their flow's slot (F_SLOT: dense, reused after a flow ends). */
+  private readonly bySlot: Array<Connection | undefined> = [];
   private have = 0;          // bytes pending at the start of the input region
   private consumed = 0;      // input bytes consumed so far (absolute offset of input[0])
   private sawInput = false;
@@ -356,7 +357,7 @@ export class Engine {
    *  reported with onDropped (Suricata's flow drop after a drop rule). */
   dropConnection(conn: Connection): void {
     const f = flowOf(conn);
-    if (f === undefined || this.conns.get(f) !== conn) throw new EngineError("ERR_STATE", `connection ${conn.id} is not live`);
+    if (f === undefined || this.live(f) !== conn) throw new EngineError("ERR_STATE", `connection ${conn.id} is not live`);
     this.core.flowDrop(f);
   }
 
@@ -371,7 +372,7 @@ export class Engine {
    *  pickup counts, as in Suricata), and whether it was picked up midstream. */
   connectionState(conn: Connection): { established: boolean; midstream: boolean } {
     const f = flowOf(conn);
-    if (f === undefined || this.conns.get(f) !== conn) return { established: false, midstream: false };
+    if (f === undefined || this.live(f) !== conn) return { established: false, midstream: false };
     this.refresh();
     const fl = this.u8[f + Layout.F_FLAGS]!;
     const midstream = (fl & FlowFlags.MIDSTREAM) !== 0;
@@ -408,17 +409,26 @@ export class Engine {
 
   private conn(f: number): Connection {
     if (f === this.lastFlow) return this.lastConn!;
-    let c = this.conns.get(f);
-    if (!c) {
-      this.refresh();
+    this.refresh();
+    const slot = this.dv.getUint32(f + Layout.F_SLOT, true);
+    let c = this.bySlot[slot];
+    if (c === undefined) {
       const v6 = (this.u8[f + Layout.F_FLAGS]! & FlowFlags.V6) !== 0;
       c = new LiveConnection(f, this.dv.getUint32(f + Layout.F_CONN_ID, true),
         this.ip(f + Layout.F_CADDR, v6), this.dv.getUint16(f + Layout.F_CPORT, true),
         this.ip(f + Layout.F_SADDR, v6), this.dv.getUint16(f + Layout.F_SPORT, true));
-      this.conns.set(f, c);
+      while (this.bySlot.length < slot) this.bySlot.push(undefined);   // slots come in order: rarely runs
+      this.bySlot[slot] = c;
     }
     this.lastFlow = f; this.lastConn = c;
     return c;
+  }
+
+  /** The live Connection of flow record f, if the host made one (f may be an ended flow's address). */
+  private live(f: number): Connection | undefined {
+    this.refresh();
+    const c = this.bySlot[this.dv.getUint32(f + Layout.F_SLOT, true)];
+    return c !== undefined && flowOf(c) === f ? c : undefined;
   }
 
   private hData(f: number, dir: number, ptr: number, len: number, off: number): void {
@@ -461,7 +471,9 @@ export class Engine {
 
   private hFlowEnd(f: number, reason: number): void {
     if (this.cb.onConnection) this.cb.onConnection(this.record(f, reason));
-    if (this.conns.size) this.conns.delete(f);
+    this.refresh();
+    const slot = this.dv.getUint32(f + Layout.F_SLOT, true);
+    if (slot < this.bySlot.length) this.bySlot[slot] = undefined;
     if (f === this.lastFlow) { this.lastFlow = -1; this.lastConn = null; }
   }
 

@@ -13,7 +13,7 @@ const enumCount = (text: string) => Number(/^\s+Count = (\d+)/m.exec(text)![1]);
 
 test("layout constants match the core", async () => {
   const e = await createNodeEngine();
-  expect([0, 1, 2, 3, 4].map((i) => e.coreLayout(i))).toEqual([Layout.FLOW_SIZE, Layout.EP_SIZE, Layout.F_EP, Layout.SEG_SIZE, Layout.PAGE_SIZE]);
+  expect([0, 1, 2, 3, 4, 5].map((i) => e.coreLayout(i))).toEqual([Layout.FLOW_SIZE, Layout.EP_SIZE, Layout.F_EP, Layout.SEG_SIZE, Layout.PAGE_SIZE, Layout.F_SLOT]);
   expect(e.coreStatsCount()).toBe(STATS.length);
 });
 
