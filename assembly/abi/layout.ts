@@ -14,8 +14,9 @@
 //  48 i64 firstTs (µs) 56 i64 lastTs (µs)
 //  64 u64 events       bit i set when event i (abi/events.ts) was raised on this connection
 //  72 Endpoint toServer (data sent by the client)    168 Endpoint toClient (data sent by the server)
-// 264 u32 slot         small number unique among live flows, reused after the flow ends (dense: the
-//                      host indexes its per-connection objects by it instead of hashing the address)
+// 264 u32 slot         the record's number (1, 2, ...), fixed for the record's life (flow/table.ts), so
+//                      unique among live flows and dense: the host indexes its Connection objects by it
+//                      instead of hashing the address. Kept last: flowCreate zeroes the bytes before it
 // 268 u32 (unused)
 //
 // Endpoint (EP_SIZE = 96 bytes), one per direction, named after the data it carries; owner tcp/session.ts

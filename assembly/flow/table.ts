@@ -2,7 +2,7 @@
 // 5-tuple (protocol is always TCP here) in either direction.
 // Entry:     flowLookup(): usize (sets flowDir), flowCreate(srcIsClient): usize, flowUnlink(f),
 //            flowFirst/flowNextInBucket for sweeps.
-// Owns:      the bucket array, the slot stack and the key fields of flow records (F_HASH_NEXT, F_C*/F_S*,
+// Owns:      the bucket array, the slot numbers and the key fields of flow records (F_HASH_NEXT, F_C*/F_S*,
 //            F_FAMILY, F_CONN_ID, F_SLOT). tcp/session.ts owns the rest of the record.
 // Hot path:  yes: one hash and a short chain walk per packet. The hash is symmetric (the same for
 //            both directions), so it can also pick a worker for a multi-instance run (flowHashOfPacket).
@@ -15,6 +15,7 @@ import { St } from "../abi/stats";
 import { POOL_FLOW, poolAlloc, poolFree, poolInit, poolLive } from "../util/pool";
 import { statAdd } from "../util/cfg";
 import { arenaAlloc } from "../util/arena";
+import { check, VALIDATE } from "../util/check";
 import { DST_ADDR, SRC_ADDR, pktDport, pktFamily, pktSport } from "../decode/packet";
 
 let buckets: usize = 0;
@@ -25,25 +26,11 @@ let nextConnId: u32 = 1;
 let connIdStep: u32 = 1;
 /** Sharded instances number their connections index+1, index+1+count, ...: unique across shards. */
 export function flowIdsForShard(index: u32, count: u32): void { nextConnId = index + 1; connIdStep = max<u32>(1, count); }
-// Slots (F_SLOT): 0, 1, 2, ... handed out in order, and those of ended flows reused first (a stack).
-// The stack never holds more than the slots handed out, so it grows with them (doubling; the outgrown
-// arrays stay in the arena, as the bucket arrays do).
-let slotNext: u32 = 0;
-let slotTop: u32 = 0;
-let slotStack: usize = 0;
-let slotCap: u32 = 0;
-
-/** A slot for a new flow; u32.MAX_VALUE when the stack cannot grow (the flow is then not created). */
-function slotTake(): u32 {
-  if (slotTop > 0) return load<u32>(slotStack + (<usize>(--slotTop) << 2));
-  if (slotNext == slotCap) {
-    const cap = max<u32>(1024, slotCap << 1);
-    const a = arenaAlloc(<usize>cap << 2);
-    if (a == 0) return u32.MAX_VALUE;
-    slotStack = a; slotCap = cap;            // empty: slotTop == 0 here
-  }
-  return slotNext++;
-}
+// Slots (F_SLOT): a flow record gets the next number (1, 2, ...) the first time the pool hands it out
+// and keeps it for life: flowCreate zeroes the record except that field, and records come from the arena,
+// whose memory is fresh (zero) and never reused. So slots are dense (at most the records ever carved) and
+// live flows have distinct ones, at no cost in memory.
+let slotCount: u32 = 0;
 
 /** Direction of the last looked-up packet: 0 = client to server, 1 = server to client. */
 export let flowDir: i32 = 0;
@@ -61,7 +48,6 @@ export function flowInit(nBuckets: u32, maxFlows: u32): bool {
   while (m < maxFlows && m < (1 << 24)) m <<= 1;
   maxBucketMask = max<u32>(m, n) - 1;
   poolInit(POOL_FLOW, FLOW_SIZE, maxFlows, 1024);
-  slotNext = 0; slotTop = 0;
   return true;
 }
 export function flowBucketCount(): u32 { return bucketMask + 1; }
@@ -160,11 +146,10 @@ export function flowCreate(srcIsClient: bool): usize {
     flowGrow();
     lastHash = flowHashOfPacket();
   }
-  const slot = slotTake();
-  if (slot == u32.MAX_VALUE) return 0;
-  const f = poolAlloc(POOL_FLOW);
-  if (f == 0) { store<u32>(slotStack + (<usize>(slotTop++) << 2), slot); return 0; }
-  store<u32>(f, slot, F_SLOT);
+  const f = poolAlloc(POOL_FLOW, <u32>F_SLOT);   // zeroes everything before the slot (the last field)
+  if (f == 0) return 0;
+  if (load<u32>(f, F_SLOT) == 0) store<u32>(f, ++slotCount, F_SLOT);
+  if (VALIDATE) check(load<u32>(f, F_SLOT) <= slotCount, "flow slot out of range (arena memory not fresh?)");
   const ca = srcIsClient ? SRC_ADDR : DST_ADDR, sa = srcIsClient ? DST_ADDR : SRC_ADDR;
   memory.copy(f + F_CADDR, ca, 16);
   memory.copy(f + F_SADDR, sa, 16);
@@ -194,7 +179,6 @@ export function flowUnlink(f: usize): void {
     link = cur + F_HASH_NEXT;
   }
   if (f == lastFlow) lastFlow = 0;
-  store<u32>(slotStack + (<usize>(slotTop++) << 2), load<u32>(f, F_SLOT));
   poolFree(POOL_FLOW, f);
   statAdd(St.FlowsEnded, 1);
 }

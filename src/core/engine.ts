@@ -115,7 +115,7 @@ export class Engine {
   private dv: DataView;
   private busy = false;
   private finished = false;
-  /** Live connections by their flow's slot (F_SLOT: dense, reused after a flow ends). */
+  /** Live connections by their flow record's slot (F_SLOT: dense; a reused record brings its slot along). */
   private readonly bySlot: Array<Connection | undefined> = [];
   private have = 0;          // bytes pending at the start of the input region
   private consumed = 0;      // input bytes consumed so far (absolute offset of input[0])
