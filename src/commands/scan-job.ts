@@ -20,6 +20,7 @@ import { compileRuleSet } from "../detect/ruleset.js";
 import { createScanner, type Drop } from "../detect/scanner.js";
 import type { Alert } from "../detect/detector.js";
 import { policyVariants, POLICY_CLASSES, type PolicyAllResult } from "../detect/policy-all.js";
+import { HeldAlerts } from "./held-alerts.js";
 import { alertEveLine, alertJson, anomalyJson, dropJson, isoTimestamp } from "../outputs/eve.js";
 import { flowOutputCallbacks, flowJson } from "../outputs/flow-json.js";
 
@@ -76,7 +77,7 @@ export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTo
   const ruleset = compileRuleSet(spec.rules);
   const detection = { establishedOnly: spec.establishedOnly, verifyWindow: spec.verifyWindow };
   const held = spec.policyAll;            // --policy all: alerts wait until the variants are known
-  const alerts: Alert[] = [];
+  const alerts = new HeldAlerts();
   const conflicting = new Map<number, number>();
   let anomalies = 0, drops = 0;
   // a line's key: the capture records read when it was produced (its own frame can be earlier: a packet
@@ -129,22 +130,40 @@ export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTo
       const feedQuiet = (engine: Parameters<typeof feedFile>[0]) => { try { feedFile(engine, spec.file); } catch (e) { if (!(e instanceof EngineError)) throw e; } };
       variants = await policyVariants(wasm, { config: spec.config, ruleset, ...detection }, feedQuiet, conflicting);
     }
-    const kept = alerts.filter((a) => !conflicting.has(a.conn.id) || !variants);
     // the held alerts in capture order (by their frame: the same order whatever the workers), the
-    // policy-dependent ones among the others, then the variants
-    const out: Array<{ a: Alert; policy?: { policies: string[]; policyDependent: boolean } }> =
-      [...kept.map((a) => ({ a })), ...(variants?.alerts ?? []).map((pa) => ({ a: pa.alert, policy: pa }))];
-    out.sort((x, y) => x.a.frame - y.a.frame);   // stable: one frame's alerts keep their order
-    for (const { a, policy } of out) {
-      const k = HELD + a.frame;
-      if (spec.eve) eve(k, alertJson(a, policy));
-      if (spec.readable) sink.line(k, Out.Line, alertLine(a, policy?.policyDependent ? policy.policies : undefined));
+    // policy-dependent ones among the others (after the first pass's alerts of the same frame), then
+    // the variants. The first pass's alerts are already in frame order (each one's frame is the packet
+    // being processed); a stable sort of their indices covers any that are not.
+    const keep = (i: number) => !variants || !conflicting.has(alerts.connId(i));
+    let order: Uint32Array | null = null;
+    for (let i = 1; i < alerts.length && !order; i++) {
+      if (alerts.frame(i) < alerts.frame(i - 1)) {
+        order = Uint32Array.from({ length: alerts.length }, (_, k) => k);
+        const frames = Float64Array.from({ length: alerts.length }, (_, k) => alerts.frame(k));
+        order.sort((x, y) => frames[x]! - frames[y]! || x - y);
+      }
     }
+    const vs = [...(variants?.alerts ?? [])].map((pa, k) => ({ pa, k })).sort((x, y) => x.pa.alert.frame - y.pa.alert.frame || x.k - y.k);
+    const emit = (a: Alert, policy?: { policies: string[]; policyDependent: boolean }) => {
+      const k = HELD + a.frame;
+      if (spec.eve) sink.line(k, Out.Eve, policy ? JSON.stringify(alertJson(a, policy)) : alertEveLine(a));
+      if (spec.readable) sink.line(k, Out.Line, alertLine(a, policy?.policyDependent ? policy.policies : undefined));
+    };
+    let kept = 0, v = 0;
+    for (let j = 0; j < alerts.length; j++) {
+      const i = order ? order[j]! : j;
+      if (!keep(i)) continue;
+      const a = alerts.get(i);
+      while (v < vs.length && vs[v]!.pa.alert.frame < a.frame) { emit(vs[v]!.pa.alert, vs[v]!.pa); v++; }
+      emit(a);
+      kept++;
+    }
+    for (; v < vs.length; v++) emit(vs[v]!.pa.alert, vs[v]!.pa);
     for (const d of variants?.directions ?? []) {
       if (spec.eve) eve(TAIL, variantsJson(d));
       if (spec.readable) for (const l of variantLines(d)) sink.line(TAIL, Out.Line, l);
     }
-    alertCount = kept.length + (variants?.alerts.length ?? 0);
+    alertCount = kept + vs.length;
   }
   const seconds = (performance.now() - t0) / 1000;
   const mem = scanner.engine.memory();
