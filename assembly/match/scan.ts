@@ -35,7 +35,7 @@ import { check, VALIDATE } from "../util/check";
 import { MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_STRIDE, DB_PAIRS, DB_ZERODROP, DB_FEW, gramIndex } from "./database";
 import { scanFew } from "./few";
 import { zeroRuns } from "./zeroruns";
-import { confirmBegin, confirmCandidates, confirmCount, confirmLost, confirmResultsPtr } from "./confirm";
+import { confirmBegin, confirmCandidates, copyShort, confirmCount, confirmLost, confirmResultsPtr } from "./confirm";
 
 // @ts-ignore: decorator
 @inline const ST_MAGIC: u32 = 0x4d535431;
@@ -264,7 +264,7 @@ function scanStride2(db: usize, table: usize, mask: u32, data: usize, len: u32, 
 /** Scans one block (its own stream, offsets from 0). Returns the match count or a MatchStatus. */
 export function matchScanBlockDb(db: usize, ptr: usize, len: u32): i32 {
   if (!matchDbValid(db)) return MatchStatus.BadHandle;
-  confirmBegin(db, ptr, 0, 0, 0, 0);
+  confirmBegin(db, ptr, 0, 0, 0, 0, 0);
   if (len == 0) return 0;
   if (!isInMemory(ptr, len)) return MatchStatus.Malformed;
   scanRun(db, ptr, len, 0, 0, 0);
@@ -291,27 +291,23 @@ function streamLive(st: usize): bool {
 export function matchScanStream(st: usize, ptr: usize, len: u32): i32 {
   if (!streamLive(st)) return MatchStatus.BadHandle;
   const db = <usize>load<u32>(st, ST_DB);
-  confirmBegin(db, ptr, 0, 0, 0, 0);
+  confirmBegin(db, ptr, 0, 0, 0, 0, 0);
   if (len == 0) return 0;
   if (!isInMemory(ptr, len)) return MatchStatus.Malformed;
   const keep = load<u32>(db, DB_MAXLEN) - 1;
   const hist = load<u32>(st, ST_HIST);
   const histPtr = st + ST_HDR;
   // stitch: history ++ the first keep bytes of data, so literals crossing into data read contiguously
-  let stitchLimit: u32 = 0;
-  if (hist > 0) {
-    stitchLimit = min(len, keep);
-    memory.copy(stitchPtr, histPtr, hist);
-    memory.copy(stitchPtr + hist, ptr, stitchLimit);
-  }
+  // (copied by confirm.ts at the first candidate that needs it)
+  const stitchLimit: u32 = hist > 0 ? min(len, keep) : 0;
   const base = load<f64>(st, ST_OFFSET);
-  confirmBegin(db, ptr, stitchPtr, stitchLimit, hist, base);
+  confirmBegin(db, ptr, stitchPtr, stitchLimit, hist, base, histPtr);
   const prev: u32 = hist > 0 ? <u32>load<u8>(histPtr + hist - 1) : 0;
   store<u64>(st, scanRun(db, ptr, len, prev, load<u64>(st, ST_CARRY), hist > 0 ? histPtr + hist - 16 : 0), ST_CARRY);
   store<f64>(st, base + <f64>len, ST_OFFSET);
   // T1: keep the last min(keep, hist + len) bytes
   if (len >= keep) {
-    memory.copy(histPtr, ptr + len - keep, keep);
+    copyShort(histPtr, ptr + len - keep, keep);
     store<u32>(st, keep, ST_HIST);
   } else {
     const total = hist + len;
