@@ -87,6 +87,7 @@ export function fewFill(db: usize, blob: usize, lit: usize, lenOf: usize, bk: us
 const FEW_VECS: usize = memory.data(8 * 96, 16);
 let vecsDb: usize = 0;
 let vecsGen: u32 = 0;
+let vecsFold = false;      // some slot compares a caseless letter (fold mask 0x20)
 
 function fewVectors(db: usize, n: u32): void {
   const few = db + DB_FEW + 4;
@@ -101,7 +102,9 @@ function fewVectors(db: usize, n: u32): void {
     store<u32>(v, <u32>load<u8>(f, 4), 80);
     store<u32>(v, <u32>load<u8>(f, 5), 84);
   }
-  vecsDb = db; vecsGen = load<u32>(db, DB_GEN);
+  let fold = false;
+  for (let i: u32 = 0; i < n; i++) fold = fold || load<u16>(few + (<usize>i << 3), 2) != 0;
+  vecsDb = db; vecsGen = load<u32>(db, DB_GEN); vecsFold = fold;
 }
 
 /** 0xff lanes: positions p..p+15 where the literal of slot v has both its bytes. */
@@ -157,15 +160,12 @@ export function scanFew(db: usize, data: usize, len: u32, head: usize): u32 {
   v128.store(FEW_HEAD, v128.load(data, 16), 32);
   fewConfirm(n, FEW_HEAD + 16, 1, all);
   let p: u32 = 17;
-  const v = FEW_VECS;
-  if (n == 1) {
-    p = scanOne(data, len, p);
-  } else if (n <= 4) {
-    while (p + 16 <= len) {
-      if (v128.any_true(hit4(v, data, p))) fewConfirm(n, data, p, all);
-      p += 16;
-    }
+  if (n <= 4) {
+    const k: u32 = n == 1 ? 1 : n == 2 ? 2 : 4;
+    if (vecsFold) p = k == 1 ? scanRegs(n, data, len, p, 1, true) : k == 2 ? scanRegs(n, data, len, p, 2, true) : scanRegs(n, data, len, p, 4, true);
+    else p = k == 1 ? scanRegs(n, data, len, p, 1, false) : k == 2 ? scanRegs(n, data, len, p, 2, false) : scanRegs(n, data, len, p, 4, false);
   } else {
+    const v = FEW_VECS;
     while (p + 16 <= len) {
       if (v128.any_true(v128.or(hit4(v, data, p), hit4(v + 4 * SLOT, data, p)))) fewConfirm(n, data, p, all);
       p += 16;
@@ -175,25 +175,51 @@ export function scanFew(db: usize, data: usize, len: u32, head: usize): u32 {
   return len;
 }
 
-/** One literal: its vectors in locals, 32 positions per step. */
-function scanOne(data: usize, len: u32, p: u32): u32 {
-  const v = FEW_VECS;
-  const b1 = v128.load(v), f1 = v128.load(v, 16), b2 = v128.load(v, 32), f2 = v128.load(v, 48);
-  const x = data - <usize>load<u32>(v, 80), y = data - <usize>load<u32>(v, 84);
+/** Slot i's loads at data position 0 (data - d) and its compare vectors, for scanRegs's locals. */
+// @ts-ignore: decorator
+@inline function at(data: usize, i: u32, d: u32): usize { return data - <usize>load<u32>(FEW_VECS + <usize>i * SLOT + 80 + 4 * <usize>d); }
+// @ts-ignore: decorator
+@inline function vec(i: u32, off: u32): v128 { return v128.load(FEW_VECS + <usize>i * SLOT + <usize>off); }
+
+/** Lanes where both bytes of one slot are in place: loads at x and y, ORed with f1, f2 when fold. */
+// @ts-ignore: decorator
+@inline function pair(x: usize, y: usize, b1: v128, f1: v128, b2: v128, f2: v128, fold: bool): v128 {
+  return fold ? v128.and(i8x16.eq(v128.or(v128.load(x), f1), b1), i8x16.eq(v128.or(v128.load(y), f2), b2))
+              : v128.and(i8x16.eq(v128.load(x), b1), i8x16.eq(v128.load(y), b2));
+}
+
+/**
+ * k = 1, 2 or 4 slots (constants after inlining; n <= k literals, the slots past n repeat slot 0) with
+ * their vectors in locals, fold only when some slot folds: 32 positions per step, one test for both
+ * halves. Returns the next position (< 16 left).
+ */
+// @ts-ignore: decorator
+@inline function scanRegs(n: u32, data: usize, len: u32, p: u32, k: u32, fold: bool): u32 {
+  const x0 = at(data, 0, 0), y0 = at(data, 0, 1), x1 = at(data, k > 1 ? 1 : 0, 0), y1 = at(data, k > 1 ? 1 : 0, 1);
+  const x2 = at(data, k > 2 ? 2 : 0, 0), y2 = at(data, k > 2 ? 2 : 0, 1), x3 = at(data, k > 2 ? 3 : 0, 0), y3 = at(data, k > 2 ? 3 : 0, 1);
+  const a0 = vec(0, 0), e0 = vec(0, 16), c0 = vec(0, 32), g0 = vec(0, 48);
+  const a1 = vec(1, 0), e1 = vec(1, 16), c1 = vec(1, 32), g1 = vec(1, 48);
+  const a2 = vec(2, 0), e2 = vec(2, 16), c2 = vec(2, 32), g2 = vec(2, 48);
+  const a3 = vec(3, 0), e3 = vec(3, 16), c3 = vec(3, 32), g3 = vec(3, 48);
   const all = i8x16.splat(-1);
-  while (p + 32 <= len) {
-    const m0 = v128.and(i8x16.eq(v128.or(v128.load(x + <usize>p), f1), b1), i8x16.eq(v128.or(v128.load(y + <usize>p), f2), b2));
-    const m1 = v128.and(i8x16.eq(v128.or(v128.load(x + <usize>p, 16), f1), b1), i8x16.eq(v128.or(v128.load(y + <usize>p, 16), f2), b2));
-    if (v128.any_true(v128.or(m0, m1))) {
-      if (v128.any_true(m0)) fewConfirm(1, data, p, all);
-      if (v128.any_true(m1)) fewConfirm(1, data, p + 16, all);
+  while (p + 16 <= len) {
+    const q = <usize>p;
+    let m = pair(x0 + q, y0 + q, a0, e0, c0, g0, fold);
+    if (k > 1) m = v128.or(m, pair(x1 + q, y1 + q, a1, e1, c1, g1, fold));
+    if (k > 2) m = v128.or(v128.or(m, pair(x2 + q, y2 + q, a2, e2, c2, g2, fold)), pair(x3 + q, y3 + q, a3, e3, c3, g3, fold));
+    if (p + 32 <= len) {
+      let m2 = pair(x0 + q + 16, y0 + q + 16, a0, e0, c0, g0, fold);
+      if (k > 1) m2 = v128.or(m2, pair(x1 + q + 16, y1 + q + 16, a1, e1, c1, g1, fold));
+      if (k > 2) m2 = v128.or(v128.or(m2, pair(x2 + q + 16, y2 + q + 16, a2, e2, c2, g2, fold)), pair(x3 + q + 16, y3 + q + 16, a3, e3, c3, g3, fold));
+      if (v128.any_true(v128.or(m, m2))) {
+        if (v128.any_true(m)) fewConfirm(n, data, p, all);
+        if (v128.any_true(m2)) fewConfirm(n, data, p + 16, all);
+      }
+      p += 32;
+    } else {
+      if (v128.any_true(m)) fewConfirm(n, data, p, all);
+      p += 16;
     }
-    p += 32;
-  }
-  if (p + 16 <= len) {
-    const m0 = v128.and(i8x16.eq(v128.or(v128.load(x + <usize>p), f1), b1), i8x16.eq(v128.or(v128.load(y + <usize>p), f2), b2));
-    if (v128.any_true(m0)) fewConfirm(1, data, p, all);
-    p += 16;
   }
   return p;
 }
