@@ -1,7 +1,7 @@
 // match/confirm.ts: the exact check behind the filters (a candidate = "some literal of bucket b may end
 // at position p"), and the results buffer it writes to.
 // Entry:     build side: confirmBuild(db, ...) (called by database.ts at compile);
-//            scan side: confirmBegin(db, data, stitch, stitchLimit, hist, base) once per scan call, then
+//            scan side: confirmBegin(db, data, stitch, stitchLimit, hist, base, histPtr) once per scan call, then
 //            confirmCandidates(m, p) for each 8-position candidate mask; results via confirmResults*.
 // Owns:      the results buffer (arena, grows geometrically, never returned) and, inside a database,
 //            the confirm filter bitmap, the confirm hash (csr + records), the literal bytes and DB_ZERODROP.
@@ -225,6 +225,21 @@ export function confirmValidate(db: usize): void {
   }
 }
 
+/**
+ * Copies n bytes between regions that do not overlap, 16 at a time (the last 16 again from n - 16): for
+ * the few dozen bytes of a stream's history, where a memory.copy call costs more than the copy.
+ */
+export function copyShort(dst: usize, src: usize, n: u32): void {
+  if (n >= 16) {
+    for (let i: u32 = 0; i + 16 < n; i += 16) v128.store(dst + <usize>i, v128.load(src + <usize>i));
+    v128.store(dst + <usize>n - 16, v128.load(src + <usize>n - 16));
+  } else if (n >= 8) {
+    store<u64>(dst, load<u64>(src)); store<u64>(dst + <usize>n - 8, load<u64>(src + <usize>n - 8));
+  } else {
+    for (let i: u32 = 0; i < n; i++) store<u8>(dst + <usize>i, load<u8>(src + <usize>i));
+  }
+}
+
 // ---- results ----------------------------------------------------------------------------------------
 
 let resPtr: usize = 0;
@@ -263,19 +278,26 @@ function resGrow(): bool {
 
 let cDb: usize = 0;
 let cData: usize = 0;
-let cStitch: usize = 0;      // history ++ the first bytes of data (stream mode)
+let cStitch: usize = 0;      // history ++ the first bytes of data (stream mode), copied at the first use
 let cStitchLimit: u32 = 0;   // positions below this are confirmed in the stitch buffer
+let cStitchReady = false;    // the copy is made
 let cHist: u32 = 0;          // bytes of history before data[0] (in the stitch buffer)
+let cHistPtr: usize = 0;     // the stream's history
 let cBase: f64 = 0;          // stream offset of data[0]
 let cFilter: usize = 0;
 let cFilterShift: u32 = 0;
 let cBuckets: usize = 0;
 let cKey2Mask: usize = 0;
 
-/** Starts a scan call: clears the results and fixes where candidate positions' bytes are. */
-export function confirmBegin(db: usize, data: usize, stitch: usize, stitchLimit: u32, hist: u32, base: f64): void {
+/**
+ * Starts a scan call: clears the results and fixes where candidate positions' bytes are: positions below
+ * stitchLimit in a copy of the hist bytes at histPtr and the first stitchLimit bytes of data, made in
+ * `stitch` at the first candidate there (most writes have none: no copy).
+ */
+export function confirmBegin(db: usize, data: usize, stitch: usize, stitchLimit: u32, hist: u32, base: f64, histPtr: usize): void {
   resCount = 0; resLost = false;
   cDb = db; cData = data; cStitch = stitch; cStitchLimit = stitchLimit; cHist = hist; cBase = base;
+  cHistPtr = histPtr; cStitchReady = false;
   cFilter = db + <usize>load<u32>(db, DB_FILTER);
   cFilterShift = load<u32>(db, DB_FILTERSHIFT);
   cBuckets = db + DB_BUCKETS;
@@ -290,7 +312,7 @@ export function confirmCandidates(m: u64, p: u32): void {
   do {
     const bit = <u32>ctz(m);
     const b = bit & 7, pos = p + (bit >> 3);
-    const endPtr = pos < cStitchLimit ? cStitch + <usize>(cHist + pos + 1) : cData + <usize>pos + 1;
+    const endPtr = pos < cStitchLimit ? stitchEnd(pos) : cData + <usize>pos + 1;
     // the 8 bytes before endPtr, folded; bytes before the stream start are garbage, never used as a match
     // (a key longer than the bytes seen cannot belong to a literal that fits, and confirmAt checks len)
     const rawTail = load<u64>(endPtr - 8), rawHead = load<u64>(max<usize>(endPtr, 16) - 16);
@@ -300,6 +322,16 @@ export function confirmCandidates(m: u64, p: u32): void {
     if ((load<u32>(cFilter + (<usize>(f >> 5) << 2)) & (1 << (f & 31))) != 0) confirmAt(b, pos, endPtr, rawTail, rawHead, tail, head);
     m &= m - 1;
   } while (m != 0);
+}
+
+/** The address just past position pos (< cStitchLimit) in the stitch buffer, copied at the first call. */
+function stitchEnd(pos: u32): usize {
+  if (!cStitchReady) {
+    copyShort(cStitch, cHistPtr, cHist);
+    copyShort(cStitch + cHist, cData, cStitchLimit);
+    cStitchReady = true;
+  }
+  return cStitch + <usize>(cHist + pos + 1);
 }
 
 /**

@@ -44,11 +44,12 @@
 //   272 16 x u8 zeroDrop     byte r: bit b set when no literal of bucket b can end after r zero bytes (each has
 //                            a non-zero byte in its last r; confirm.ts zeroDropFill); the scans drop those
 //                            candidates (zeroruns.ts)
-//   288 u32 fewCount         sets of at most FEW_MAX literals: the scan compares every position's last two
-//                            bytes with each literal's in SIMD instead of the shift-or (scan.ts scanFew);
-//                            0 otherwise. Then FEW_MAX x 8 bytes: u8 last, u8 prev (ASCII-folded when
-//                            caseless), u8 lastCase, u8 prevCase (0x20 when that byte folds, else 0),
-//                            u8 bucket bit, u8 has prev (length >= 2), 2 unused
+//   288 u32 fewCount         sets of at most FEW_MAX literals: the scan compares two rare bytes of each
+//                            literal in SIMD instead of the shift-or (few.ts); 0 otherwise. Then FEW_MAX x
+//                            8 bytes: u8 b1, u8 b2 (the literal's bytes at distances d1, d2 from its end,
+//                            | 0x20 when a caseless letter), u8 fold1, u8 fold2 (0x20 when that byte folds,
+//                            else 0), u8 d1, u8 d2 (d < len, d <= FEW_DMAX; d1 == d2 == 0 for 1 byte),
+//                            u8 bucket bit, 1 unused
 //   360 ... table, filter, csr, records, literal bytes
 // Record (32 B): u64 key (the last kl = min(8, len) bytes, first byte lowest), u64 key2 (the min(8,
 //   len - 8) bytes before them, in its high bytes; 0 when len <= 8), both folded when caseless and raw
@@ -62,6 +63,7 @@ import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
 import { confirmBuild, confirmFilterBits, confirmValidate } from "./confirm";
 import { assignBuckets, dbitsFor, gramsFor, sortByLength, widthFor } from "./buckets";
+import { fewFill } from "./few";
 
 /**
  * Results of the match* calls. A separate range from abi/status.ts (-100 and below) so the core's
@@ -306,29 +308,6 @@ function pairsFill(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, 
   for (let k = np; k < 4 && np > 0; k++) store<u16>(pairs + (k << 1), load<u16>(pairs + ((k % np) << 1)));
   store<u32>(db, np > 0 ? 1 : 0, DB_PAIRS);
   return true;
-}
-
-/**
- * A set of at most FEW_MAX literals: per literal its last byte, the byte before (when it has one),
- * which of the two fold (caseless letters), and its bucket's bit. The scan compares 16 positions at a
- * time against each literal (scan.ts scanFew); a 1-byte literal compares only its byte. Candidates go
- * to the same confirm as the shift-or's, so nothing else changes.
- */
-function fewFill(db: usize, blob: usize, lit: usize, lenOf: usize, bk: usize, n: u32): void {
-  const few = db + DB_FEW + 4;
-  for (let i: u32 = 0; i < n; i++) {
-    const len = load<u32>(lenOf + (<usize>i << 2));
-    const h = blob + load<u32>(lit + (<usize>i << 2));
-    const caseless = (load<u32>(h, 4) & 1) != 0;
-    const last = <u32>load<u8>(h + 12 + len - 1);
-    const prev = len >= 2 ? <u32>load<u8>(h + 12 + len - 2) : 0;
-    const lm: u32 = caseless && isAlpha(last) ? 0x20 : 0, pm: u32 = caseless && isAlpha(prev) ? 0x20 : 0;
-    const f = few + (<usize>i << 3);
-    store<u8>(f, <u8>(last | lm)); store<u8>(f, <u8>(prev | pm), 1);
-    store<u8>(f, <u8>lm, 2); store<u8>(f, <u8>pm, 3);
-    store<u8>(f, <u8>(1 << load<u8>(bk + i)), 4); store<u8>(f, len >= 2 ? 1 : 0, 5);
-  }
-  store<u32>(db, n, DB_FEW);
 }
 
 /** Allocates the block and fills header, table, confirm structures and literal bytes. */

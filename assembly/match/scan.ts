@@ -12,7 +12,9 @@
 //   The loops take 16 positions per step with positions k and 8 + k in the two lanes of a v128, so one
 //   lane-wise shift/OR serves both (scanStride1; scanStride2 likewise).
 //   Stride-2 databases (small sets) look up every other position, 16 per step (scanStride2, both
-//   halves of the state in one v128).
+//   halves of the state in one v128). Sets of at most FEW_MAX literals skip the table for writes of
+//   >= 33 bytes: two rare bytes per literal compared in SIMD (few.ts); the carry is then rebuilt
+//   from the table entries of the write's last 7 positions (carryAt).
 //   A 0 bit b of byte k of C is a candidate of bucket b ending at position k; confirm.ts filters and
 //   checks it against the literal records (confirmCandidates). Before that, candidates that end a run
 //   of zero bytes no literal of their bucket ends with are dropped (zeroRuns, DB_ZERODROP).
@@ -31,8 +33,9 @@
 import { arenaAlloc } from "../util/arena";
 import { check, VALIDATE } from "../util/check";
 import { MatchStatus, matchDbValid, DB_GEN, DB_MAXLEN, DB_TABLE, DB_DBITS, DB_STRIDE, DB_PAIRS, DB_ZERODROP, DB_FEW, gramIndex } from "./database";
+import { scanFew } from "./few";
 import { zeroRuns } from "./zeroruns";
-import { confirmBegin, confirmCandidates, confirmCount, confirmLost, confirmResultsPtr } from "./confirm";
+import { confirmBegin, confirmCandidates, copyShort, confirmCount, confirmLost, confirmResultsPtr } from "./confirm";
 
 // @ts-ignore: decorator
 @inline const ST_MAGIC: u32 = 0x4d535431;
@@ -90,9 +93,11 @@ export function matchResultsPtr(): usize { return confirmResultsPtr(); }
 /**
  * Runs the filter over data[0, len) (len >= 1) and confirms candidates. prev: the byte before data[0]
  * (any value at stream start: only 1-byte literals can end at offset 0, and their grams hold every
- * previous byte). Returns the carry for the next call.
+ * previous byte). head: the 16 stream bytes before data[0] (history; those before the stream start
+ * are garbage), 0 when there is none (block mode, first write): the few-literal scan reads them.
+ * Returns the carry for the next call.
  */
-function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
+function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64, head: usize): u64 {
   const table = db + <usize>load<u32>(db, DB_TABLE);
   const mask: u32 = (1 << load<u32>(db, DB_DBITS)) - 1;
   // position 0: the first byte of its gram is prev, not in data
@@ -101,13 +106,19 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
   carry = x >> 8;
   let p: u32 = 1;
   if (load<u32>(db, DB_FEW) != 0) {
-    p = scanFew(db, table, mask, data, len, carry); carry = r2Carry;
+    p = scanFew(db, data, len, head);
+    if (p != 1) carry = carryAt(table, mask, data, p);
   } else if (load<u32>(db, DB_STRIDE) == 2) {
     p = scanStride2(db, table, mask, data, len, carry); carry = r2Carry;
   } else {
     p = scanStride1(table, mask, data, len, carry, db + DB_ZERODROP); carry = r2Carry;
   }
-  while (p + 8 <= len) {
+  return shiftOr(table, mask, data, p, len, carry);
+}
+
+/** The shift-or over positions [p, end) of data (1 <= p <= end), 8 per step; returns the carry after them. */
+function shiftOr(table: usize, mask: u32, data: usize, p: u32, end: u32, carry: u64): u64 {
+  while (p + 8 <= end) {
     const q = data + <usize>p - 1;
     const t0 = entry(table, <u32>load<u16>(q), mask);
     const t1 = entry(table, <u32>load<u16>(q, 1), mask);
@@ -124,21 +135,29 @@ function scanRun(db: usize, data: usize, len: u32, prev: u32, carry: u64): u64 {
     if (c != 0xffffffffffffffff) confirmCandidates(~c, p);
     p += 8;
   }
-  if (p < len) {
+  if (p < end) {
     // k < 8 positions left: carry becomes bytes k..k+7 of (S | carry)
-    const k = len - p;
+    const k = end - p;
     let lo: u64 = 0, hi: u64 = 0;
     for (let j: u32 = 0; j < k; j++) {
       const t = entry(table, <u32>load<u16>(data + <usize>(p + j) - 1), mask);
       lo |= t << (8 * j);
       if (j != 0) hi |= t >> (64 - 8 * j);
     }
-    x = lo | carry;
+    const x = lo | carry;
     const m = ~x & ((<u64>1 << (8 * k)) - 1);
     if (m != 0) confirmCandidates(m, p);
     carry = (x >> (8 * k)) | (hi << (64 - 8 * k));
   }
   return carry;
+}
+
+/** The shift-or carry into position p (p >= 8) from positions p - 7 .. p - 1 alone (W <= 8: exact). */
+function carryAt(table: usize, mask: u32, data: usize, p: u32): u64 {
+  // carry byte k (position p + k) = OR over j of the entry of position p - j, byte k + j (j <= 7)
+  let c: u64 = 0;
+  for (let j: u32 = 1; j <= 7; j++) c |= entry(table, <u32>load<u16>(data + <usize>(p - j) - 1), mask) >> (8 * j);
+  return c;
 }
 
 let r2Carry: u64 = 0;
@@ -240,59 +259,15 @@ function scanStride2(db: usize, table: usize, mask: u32, data: usize, len: u32, 
   return p;
 }
 
-/**
- * Sets of at most FEW_MAX literals (database.ts fewFill): 16 positions per step, each literal's last
- * byte (and the one before) compared in SIMD; a lane of bucket bits is a candidate for the confirm,
- * exactly as the shift-or would give it (the shift-or also takes the last gram only as its W = 1 test,
- * so nothing it finds is missed). Returns the next position; r2Carry = the shift-or carry that the
- * last 7 positions leave, so the tail loop and the next call go on as if the shift-or had run.
- */
-const FEW_VECS: usize = memory.data(8 * 80, 16);   // per literal: last, prev, lastCase, prevCase, bit
-
-function scanFew(db: usize, table: usize, mask: u32, data: usize, len: u32, carry: u64): u32 {
-  if (len < 17) { r2Carry = carry; return 1; }
-  const n = load<u32>(db, DB_FEW);
-  const few = db + DB_FEW + 4;
-  // the compare vectors, splatted once per call (the loop then only loads them)
-  let pairs: u32 = 0;   // bit i: literal i also compares the byte before its last
-  for (let i: u32 = 0; i < n; i++) {
-    const f = few + (<usize>i << 3), v = FEW_VECS + <usize>i * 80;
-    v128.store(v, i8x16.splat(load<i8>(f)));
-    v128.store(v, i8x16.splat(load<i8>(f, 1)), 16);
-    v128.store(v, i8x16.splat(load<i8>(f, 2)), 32);
-    v128.store(v, i8x16.splat(load<i8>(f, 3)), 48);
-    v128.store(v, i8x16.splat(load<i8>(f, 4)), 64);
-    if (load<u8>(f, 5) != 0) pairs |= 1 << i;
-  }
-  let p: u32 = 1;
-  while (p + 16 <= len) {
-    const cur = v128.load(data + <usize>p), prv = v128.load(data + <usize>p - 1);
-    let cand = i8x16.splat(0);
-    for (let i: u32 = 0; i < n; i++) {
-      const v = FEW_VECS + <usize>i * 80;
-      let m = i8x16.eq(v128.or(cur, v128.load(v, 32)), v128.load(v));
-      if ((pairs & (1 << i)) != 0) m = v128.and(m, i8x16.eq(v128.or(prv, v128.load(v, 48)), v128.load(v, 16)));
-      cand = v128.or(cand, v128.and(m, v128.load(v, 64)));
-    }
-    if (v128.any_true(cand)) confirm16(cand, p);
-    p += 16;
-  }
-  // carry byte k (position p + k) = OR over j of the entry of position p - j, byte k + j (j <= 7)
-  let c: u64 = 0;
-  for (let j: u32 = 1; j <= 7; j++) c |= entry(table, <u32>load<u16>(data + <usize>(p - j) - 1), mask) >> (8 * j);
-  r2Carry = c;
-  return p;
-}
-
 // ---- entry points -----------------------------------------------------------------------------------
 
 /** Scans one block (its own stream, offsets from 0). Returns the match count or a MatchStatus. */
 export function matchScanBlockDb(db: usize, ptr: usize, len: u32): i32 {
   if (!matchDbValid(db)) return MatchStatus.BadHandle;
-  confirmBegin(db, ptr, 0, 0, 0, 0);
+  confirmBegin(db, ptr, 0, 0, 0, 0, 0);
   if (len == 0) return 0;
   if (!isInMemory(ptr, len)) return MatchStatus.Malformed;
-  scanRun(db, ptr, len, 0, 0);
+  scanRun(db, ptr, len, 0, 0, 0);
   return results();
 }
 
@@ -316,27 +291,23 @@ function streamLive(st: usize): bool {
 export function matchScanStream(st: usize, ptr: usize, len: u32): i32 {
   if (!streamLive(st)) return MatchStatus.BadHandle;
   const db = <usize>load<u32>(st, ST_DB);
-  confirmBegin(db, ptr, 0, 0, 0, 0);
+  confirmBegin(db, ptr, 0, 0, 0, 0, 0);
   if (len == 0) return 0;
   if (!isInMemory(ptr, len)) return MatchStatus.Malformed;
   const keep = load<u32>(db, DB_MAXLEN) - 1;
   const hist = load<u32>(st, ST_HIST);
   const histPtr = st + ST_HDR;
   // stitch: history ++ the first keep bytes of data, so literals crossing into data read contiguously
-  let stitchLimit: u32 = 0;
-  if (hist > 0) {
-    stitchLimit = min(len, keep);
-    memory.copy(stitchPtr, histPtr, hist);
-    memory.copy(stitchPtr + hist, ptr, stitchLimit);
-  }
+  // (copied by confirm.ts at the first candidate that needs it)
+  const stitchLimit: u32 = hist > 0 ? min(len, keep) : 0;
   const base = load<f64>(st, ST_OFFSET);
-  confirmBegin(db, ptr, stitchPtr, stitchLimit, hist, base);
+  confirmBegin(db, ptr, stitchPtr, stitchLimit, hist, base, histPtr);
   const prev: u32 = hist > 0 ? <u32>load<u8>(histPtr + hist - 1) : 0;
-  store<u64>(st, scanRun(db, ptr, len, prev, load<u64>(st, ST_CARRY)), ST_CARRY);
+  store<u64>(st, scanRun(db, ptr, len, prev, load<u64>(st, ST_CARRY), hist > 0 ? histPtr + hist - 16 : 0), ST_CARRY);
   store<f64>(st, base + <f64>len, ST_OFFSET);
   // T1: keep the last min(keep, hist + len) bytes
   if (len >= keep) {
-    memory.copy(histPtr, ptr + len - keep, keep);
+    copyShort(histPtr, ptr + len - keep, keep);
     store<u32>(st, keep, ST_HIST);
   } else {
     const total = hist + len;

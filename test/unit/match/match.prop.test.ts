@@ -110,9 +110,9 @@ test("zero runs: streaming (random and 1-byte writes) == block == naive", () => 
   ), { numRuns: 200 });
 });
 
-// Sets of at most 8 literals use the SIMD two-byte scan (match/scan.ts scanFew) instead of the shift-or
-// (also the smallest of the stride-2 sets above). The same property for them, with 1-byte writes too,
-// data long enough for the 16-position steps, and 1-byte and caseless literals.
+// Sets of at most 8 literals use the SIMD rare-byte scan (match/few.ts) instead of the shift-or (also
+// the smallest of the stride-2 sets above). The same property for them, with 1-byte writes too, data
+// long enough for the 16-position steps, and 1-byte and caseless literals.
 const fewArb = fc.array(
   fc.record({
     bytes: fc.oneof(
@@ -166,4 +166,49 @@ test("literals sharing long suffixes (key, key2, case): streaming (random and 1-
     fc.array(fc.integer({ min: 1, max: 70 }), { minLength: 1, maxLength: 20 }),
     ({ patterns, data }, writes) => agreesWithNaive(patterns, data, [writes, [1]]),
   ), { numRuns: 200 });
+});
+
+// The few-literal scan compares two bytes per literal, the rarest by a static rank table (match/ranks.ts),
+// at their distances from the literal's end (at most 15; the first step of a write reads them from the
+// stream's history). Literals of common bytes (by that table: space, 'e', 't', 0x00) with rare ones
+// ('Q', 'Z', '|', 0xd9, '`') at random places, among them the first byte, beyond the last 16, and
+// caseless letters; 1- and 2-byte literals next to long ones. The data plants the literals (case
+// flipped for caseless ones, or one byte changed) between random pieces, and is written in pieces of
+// 1-100 bytes, so literals span writes of both the SIMD path (>= 33 bytes) and the shift-or (shorter).
+// A wrong distance, a byte compared at the wrong place or a lane dropped at a write's start or end
+// loses matches here.
+const COMMON = [0x20, 0x65, 0x74, 0x00];
+const RARE = [0x51, 0x5a, 0x7c, 0xd9, 0x60];
+const rareArb = fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...COMMON) }, { weight: 1, arbitrary: fc.constantFrom(...RARE) });
+const rareLitArb = fc.record({
+  bytes: fc.oneof(
+    fc.array(rareArb, { minLength: 1, maxLength: 2 }),
+    fc.array(rareArb, { minLength: 3, maxLength: 40 }),
+    // one rare byte at the start of a longer literal
+    fc.tuple(fc.constantFrom(...RARE), fc.array(fc.constantFrom(...COMMON), { minLength: 1, maxLength: 30 })).map(([r, c]) => [r, ...c]),
+  ).map((a) => Uint8Array.from(a)),
+  caseless: fc.boolean(),
+});
+const rareSetArb = fc.tuple(
+  fc.array(rareLitArb, { minLength: 1, maxLength: 8 }),
+  fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 3 }), fc.nat(), fc.array(rareArb, { maxLength: 40 })), { maxLength: 30 }),
+).map(([lits, picks]) => {
+  const patterns = lits.map((p, i) => ({ id: i * 13 + 4, ...p }));
+  // each pick: a literal, 0-1 = as is, 2 = case of every letter flipped, 3 = one byte replaced; then filler
+  const data = picks.flatMap(([i, how, j, filler]) => {
+    const p = patterns[i % patterns.length]!;
+    let b = [...p.bytes];
+    if (how === 2) b = b.map((c) => ((c | 0x20) - 0x61 < 26 ? c ^ 0x20 : c));
+    if (how === 3) b[j % b.length] = 0x65;
+    return [...b, ...filler];
+  });
+  return { patterns, data: Uint8Array.from(data) };
+});
+
+test("few literals by rare bytes (at the start, caseless, spanning writes): streaming == block == naive", () => {
+  fc.assert(fc.property(
+    rareSetArb,
+    fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 20 }),
+    ({ patterns, data }, writes) => agreesWithNaive(patterns, data, [writes, [1], [33], [47, 5]]),
+  ), { numRuns: 300 });
 });
