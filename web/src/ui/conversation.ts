@@ -121,7 +121,7 @@ export function renderConversation(root: HTMLElement, conv: Conversation, mode: 
     h("ul", { class: "dirs" }, dirInfo("toserver"), dirInfo("toclient")));
 
   const alertList = conv.alerts.length
-    ? h("ol", { class: "alerts" }, ...conv.alerts.map((a) => h("li", { "data-sid": a.sid },
+    ? h("ol", { class: "alerts" }, ...conv.alerts.map((a) => h("li", { "data-sid": a.sid, "data-dir": a.dir, "data-offset": a.streamOffset, "data-frame": a.frame },
       `[${a.gid}:${a.sid}:${a.rev}] ${a.msg} · ${DIR_LABEL[a.dir]} at offset ${a.streamOffset} · frame ${a.frame}${a.dropped ? " · dropped" : ""}`)))
     : "";
 
