@@ -1,8 +1,9 @@
 // commands/held-alerts.ts: the alerts `scan --policy all` holds until its second pass has run, kept
 // compact: 7 numbers each (56 bytes) in Float64Array chunks of 65,536 alerts (no copy, no slack beyond
-// the last chunk), the rules and connections they point to once each. As Alert objects in an array they took about 270 bytes each of JavaScript heap (728 MB of
-// RSS for the 2.34 M alerts of et-all on the 537 MB bench capture), enough to exhaust the heap on a
-// multi-gigabyte capture. Entry: new HeldAlerts(), push(a), then get(i) for i < length.
+// the last chunk), the rules and connections they point to once each. As Alert objects in an array
+// they took about 270 bytes each of JavaScript heap (728 MB of RSS for the 2.34 M alerts of et-all on
+// the 537 MB bench capture), enough to exhaust the heap on a multi-gigabyte capture.
+// Entry: new HeldAlerts(), push(a), then get(i) / connId(i) / frame(i) for i < length.
 
 import type { Connection } from "../core/engine.js";
 import type { Alert } from "../detect/detector.js";
