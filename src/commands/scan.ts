@@ -125,13 +125,12 @@ export async function scanMain(argv: string[]): Promise<number> {
   let verdictFd: number | undefined;
   if (o.verdicts) { try { verdictFd = openSync(o.verdicts, "w"); } catch (e) { die(`--verdicts ${o.verdicts}: ${(e as Error).message}`); } }
   const verdictBuf: string[] = [];
-  const readable: string[] = [];             // printed after the summary's data is known
   const eofFlows: Array<[number, string]> = [];
   const write = (kind: Out, text: string, flowId: number) => {
     if (kind === Out.Eve) eveLine(`${text}\n`);
     else if (kind === Out.EofFlow) eofFlows.push([flowId, text]);
     else if (kind === Out.Verdict) { verdictBuf.push(`${text}\n`); if (verdictBuf.length >= 512) { writeSync(verdictFd!, verdictBuf.join("")); verdictBuf.length = 0; } }
-    else readable.push(text);
+    else emit(`${text}\n`);             // readable lines (stdout has no EVE then): streamed, not held
   };
   const notices = new Set<string>();
   const notice = (m: string) => { if (!notices.has(m)) { notices.add(m); process.stderr.write(`streamsift: ${m}\n`); } };
@@ -172,7 +171,6 @@ export async function scanMain(argv: string[]): Promise<number> {
   flushOut();
   if (eveFd !== undefined) { writeSync(eveFd, eveBuf.join("")); closeSync(eveFd); }
   if (verdictFd !== undefined) { writeSync(verdictFd, verdictBuf.join("")); closeSync(verdictFd); }
-  if (readable.length) process.stdout.write(`${readable.join("\n")}\n`);
   const summary = `summary: packets=${s.packets} connections=${s.flows_created} c2s=${s.delivered_toserver} s2c=${s.delivered_toclient} ` +
     `gaps=${s.gaps} rules=${rules.length} alerts=${t.alerts} anomalies=${t.anomalies}` +
     `${o.inline ? ` drops=${t.drops}` : ""}${policyAll ? ` conflicting=${t.conflicting}` : ""}` +
