@@ -194,15 +194,23 @@ function variantsJson(d: PolicyAllResult["directions"][number]): Record<string, 
   };
 }
 
-/** fast.log-style line of one alert (`policies`: it fired under these policies only). */
+/** fast.log-style line of one alert (`policies`: it fired under these policies only). The parts that
+ *  repeat (a rule's `[gid:sid:rev] msg`, a connection's two `from -> to flow=N` forms) are kept from the
+ *  last alert: alerts come in runs of one connection. */
 function alertLine(a: Alert, policies?: string[]): string {
-  const r = a.rule;
-  const ep = (ip: string, port: number) => (ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`);
-  const [from, to] = a.dir === "toserver" ? [ep(a.conn.srcIp, a.conn.srcPort), ep(a.conn.destIp, a.conn.destPort)]
-    : [ep(a.conn.destIp, a.conn.destPort), ep(a.conn.srcIp, a.conn.srcPort)];
-  return `${isoTimestamp(a.ts)}  [${a.dropped ? "Drop" : "**"}] [${r.gid}:${r.sid}:${r.rev}] ${r.msg} [**] {TCP} ${from} -> ${to} ` +
-    `flow=${a.conn.id} offset=${a.streamOffset}${policies ? ` policy-dependent: ${policies.join(",")}` : ""}`;
+  const r = a.rule, c = a.conn;
+  if (c !== lineConn) {
+    const ep = (ip: string, port: number) => (ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`);
+    const client = ep(c.srcIp, c.srcPort), server = ep(c.destIp, c.destPort);
+    lineConn = c;
+    lineEnds = [`${client} -> ${server} flow=${c.id}`, `${server} -> ${client} flow=${c.id}`];
+  }
+  if (r !== lineRule) { lineRule = r; lineRuleText = `[${r.gid}:${r.sid}:${r.rev}] ${r.msg}`; }
+  return `${isoTimestamp(a.ts)}  [${a.dropped ? "Drop" : "**"}] ${lineRuleText} [**] {TCP} ${lineEnds[a.dir === "toserver" ? 0 : 1]} ` +
+    `offset=${a.streamOffset}${policies ? ` policy-dependent: ${policies.join(",")}` : ""}`;
 }
+let lineConn: Alert["conn"] | null = null, lineEnds: [string, string] = ["", ""];
+let lineRule: Alert["rule"] | null = null, lineRuleText = "";
 
 function variantLines(d: PolicyAllResult["directions"][number]): string[] {
   const show = (b: Uint8Array) => JSON.stringify(Array.from(b.subarray(0, 64), (c) => (c >= 0x20 && c < 0x7f ? String.fromCharCode(c) : ".")).join(""));

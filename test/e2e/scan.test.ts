@@ -87,6 +87,15 @@ describe.skipIf(!HAVE_CORPUS)("scan on the corpus equals a plain search of the r
       const stats = lines(r.stdout).find((l) => l.event_type === "stats")!;
       expect(stats.stats.alerts).toBe(want.size);
     }
+    // the readable output (no --json) says the same, one fast.log-style line per alert, in the same order
+    const json = lines(cli("scan", file, "--rules", rulesFile, "--json", "--post-rst", "reassemble").stdout).filter((l) => l.event_type === "alert");
+    const text = cli("scan", file, "--rules", rulesFile, "--post-rst", "reassemble").stdout.split("\n").filter((l) => l.includes("[**]"));
+    const ep = (ip: string, port: number) => (ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`);
+    expect(text).toEqual(json.map((l) => {
+      const c = ep(l.src_ip, l.src_port), s = ep(l.dest_ip, l.dest_port);
+      return `${l.timestamp}  [**] [${l.alert.gid}:${l.alert.signature_id}:${l.alert.rev}] ${l.alert.signature} [**] {TCP} ` +
+        `${l.direction === "toserver" ? `${c} -> ${s}` : `${s} -> ${c}`} flow=${l.flow_id} offset=${l.stream_offset}`;
+    }));
   });
 });
 
