@@ -87,6 +87,16 @@ describe.skipIf(!HAVE_CORPUS)("scan on the corpus equals a plain search of the r
       const stats = lines(r.stdout).find((l) => l.event_type === "stats")!;
       expect(stats.stats.alerts).toBe(want.size);
     }
+    // a set of at most 8 literals takes the matcher's other path (two rare bytes per literal, match/few.ts)
+    const fewFile = join(tmp(), "few.txt");
+    writeFileSync(fewFile, pats.slice(0, 6).map((p) => hex(p)).join("\n") + "\n");
+    const fewWant = [...want].filter((k) => Number(k.split(" ")[3]) <= 1000006).sort();
+    for (const extra of [[], ["--chunk-size", "1"]]) {
+      const r = cli("scan", file, "--rules", fewFile, "--json", "--post-rst", "reassemble", ...extra);
+      expect(r.status, r.stderr).toBe(0);
+      expect(lines(r.stdout).filter((l) => l.event_type === "alert")
+        .map((l) => `${l.flow_id} ${l.direction} ${l.stream_offset} ${l.alert.signature_id}`).sort(), `few ${extra.join(" ")}`).toEqual(fewWant);
+    }
     // the readable output (no --json) says the same, one fast.log-style line per alert, in the same order
     const json = lines(cli("scan", file, "--rules", rulesFile, "--json", "--post-rst", "reassemble").stdout).filter((l) => l.event_type === "alert");
     const text = cli("scan", file, "--rules", rulesFile, "--post-rst", "reassemble").stdout.split("\n").filter((l) => l.includes("[**]"));
