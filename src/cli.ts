@@ -6,8 +6,8 @@ import { parseArgs } from "node:util";
 import { createNodeEngine, feedFile } from "./node.js";
 import { EngineError } from "./core/errors.js";
 import type { EngineConfig } from "./config/schema.js";
-import type { ConnectionRecord } from "./core/engine.js";
-import { flowOutputCallbacks, flowJson, type FlowExtra } from "./outputs/flow-json.js";
+import { TABLE_HEADER, tableRow } from "./outputs/flow-table.js";
+import { flowOutputCallbacks, flowJson } from "./outputs/flow-json.js";
 import type { WorkerMessage } from "./worker.js";
 import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg } from "./commands/common.js";
 import { scanMain, SCAN_USAGE } from "./commands/scan.js";
@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
     return runWorkers(file, config, workers, { json: !!o.json, out: o.out, quiet: !!o.quiet, stats: !!o.stats });
   }
 
-  const records: Array<[ConnectionRecord, FlowExtra]> = [];
+  const rows: Array<[number, string]> = [];
   const eofRecords: Array<Record<string, unknown>> = [];
   const wantFlows = !o.quiet;
   const callbacks = flowOutputCallbacks({
@@ -69,7 +69,7 @@ async function main(argv: string[]): Promise<number> {
         const line = flowJson(rec, extra);
         // connections still open at the end come out in creation order; the others as they end
         if (rec.endReason === "eof") eofRecords.push(line); else emit(`${JSON.stringify(line)}\n`);
-      } else if (wantFlows) records.push([rec, extra]);
+      } else if (wantFlows) rows.push(tableRow(rec));
     },
   });
   const notices: string[] = [];
@@ -100,7 +100,7 @@ async function main(argv: string[]): Promise<number> {
   eofRecords.sort((a, b) => (a.flow_id as number) - (b.flow_id as number));
   for (const line of eofRecords) emit(`${JSON.stringify(line)}\n`);
   flushOut();
-  if (!o.json && wantFlows) printTable(records);
+  if (!o.json && wantFlows) printTable(rows);
 
   const s = engine.stats();
   const summary = summaryLine(s, elapsed);
@@ -128,7 +128,7 @@ async function runWorkers(file: string, config: EngineConfig, n: number,
                           o: { json: boolean; out: string | undefined; quiet: boolean; stats: boolean }): Promise<number> {
   const { Worker } = await import("node:worker_threads");
   const t0 = performance.now();
-  const rows: Array<Omit<ConnectionRecord, "user">> = [];
+  const rows: Array<[number, string]> = [];
   const notices = new Set<string>();
   const results = await Promise.all(Array.from({ length: n }, (_, index) => new Promise<WorkerMessage & { type: "done" }>((res, rej) => {
     const w = new Worker(new URL("./worker.js", import.meta.url), {
@@ -136,7 +136,7 @@ async function runWorkers(file: string, config: EngineConfig, n: number,
     });
     w.on("message", (m: WorkerMessage) => {
       if (m.type === "json") for (const l of m.lines) emit(`${l}\n`);
-      else if (m.type === "rows") rows.push(...m.rows);
+      else if (m.type === "rows") for (const r of m.rows) rows.push(r);
       else if (m.type === "notice") { if (!notices.has(m.message)) { notices.add(m.message); process.stderr.write(`streamsift: ${m.message}\n`); } }
       else if (m.type === "done") res(m);
     });
@@ -144,7 +144,7 @@ async function runWorkers(file: string, config: EngineConfig, n: number,
   })));
   flushOut();
   const total = mergeShardStats(results.map((r) => r.stats));
-  if (!o.json && !o.quiet) printTable(rows.map((r) => [r as ConnectionRecord, undefined as unknown as FlowExtra]));
+  if (!o.json && !o.quiet) printTable(rows);
   const elapsed = (performance.now() - t0) / 1000;
   (o.json ? process.stderr : process.stdout).write(`${summaryLine(total, elapsed)} workers=${n}\n`);
   if (o.stats) process.stdout.write(`${JSON.stringify({ event_type: "stats", stats: total, workers: n, elapsed_s: elapsed })}\n`);
@@ -153,16 +153,11 @@ async function runWorkers(file: string, config: EngineConfig, n: number,
   return 0;
 }
 
-function printTable(rows: Array<[ConnectionRecord, FlowExtra]>): void {
-  rows.sort((a, b) => a[0].id - b[0].id);
-  const out: string[] = [];
-  out.push(["#", "client", "server", "state", "pkts c>s", "pkts s>c", "bytes c>s", "bytes s>c", "gaps", "events"].join("\t"));
-  for (const [r] of rows) {
-    const ep = (ip: string, port: number) => (ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`);
-    out.push([r.id, ep(r.srcIp, r.srcPort), ep(r.destIp, r.destPort), r.state, r.toserver.packets, r.toclient.packets,
-      r.toserver.bytes, r.toclient.bytes, r.toserver.gapCount + r.toclient.gapCount, r.events.join(",") || "-"].join("\t"));
-  }
-  process.stdout.write(`${out.join("\n")}\n`);
+function printTable(rows: Array<[number, string]>): void {
+  rows.sort((a, b) => a[0] - b[0]);
+  emit(`${TABLE_HEADER}\n`);
+  for (const [, row] of rows) emit(`${row}\n`);
+  flushOut();
 }
 
 main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e: unknown) => {

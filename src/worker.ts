@@ -7,19 +7,20 @@ import { createNodeEngine, feedFile } from "./node.js";
 import { EngineError } from "./core/errors.js";
 import { flowOutputCallbacks, flowJson } from "./outputs/flow-json.js";
 import type { EngineConfig } from "./config/schema.js";
-import type { ConnectionRecord } from "./core/engine.js";
+import { tableRow } from "./outputs/flow-table.js";
 
 interface Job { file: string; config: EngineConfig; json: boolean; out: string | undefined; table: boolean }
 export type WorkerMessage =
   | { type: "json"; lines: string[] }
-  | { type: "rows"; rows: Array<Omit<ConnectionRecord, "user">> }
+  /** Connection table rows (outputs/flow-table.ts): [connection id, text]. */
+  | { type: "rows"; rows: Array<[number, string]> }
   | { type: "notice"; message: string }
   | { type: "done"; stats: Record<string, number>; error?: { code: string; message: string } };
 
 const job = workerData as Job;
 const port = parentPort!;
 let json: string[] = [];
-let rows: Array<Omit<ConnectionRecord, "user">> = [];
+let rows: Array<[number, string]> = [];
 const flush = () => {
   if (json.length) { port.postMessage({ type: "json", lines: json } satisfies WorkerMessage); json = []; }
   if (rows.length) { port.postMessage({ type: "rows", rows } satisfies WorkerMessage); rows = []; }
@@ -28,7 +29,7 @@ const cb = flowOutputCallbacks({
   hashes: job.json, outDir: job.out,
   onRecord(rec, extra) {
     if (job.json) json.push(JSON.stringify(flowJson(rec, extra)));
-    else if (job.table) { const { user: _u, ...r } = rec; rows.push(r); }
+    else if (job.table) rows.push(tableRow(rec));
     if (json.length + rows.length >= 1000) flush();
   },
 });
