@@ -60,7 +60,7 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const rows: Array<[number, string]> = [];
-  const eofRecords: Array<Record<string, unknown>> = [];
+  const eofRecords: Array<[number, string]> = [];   // [flow id, JSON line]: text, not objects, until the end
   const wantFlows = !o.quiet;
   const callbacks = flowOutputCallbacks({
     hashes: !!o.json, outDir: o.out,
@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
       if (o.json) {
         const line = flowJson(rec, extra);
         // connections still open at the end come out in creation order; the others as they end
-        if (rec.endReason === "eof") eofRecords.push(line); else emit(`${JSON.stringify(line)}\n`);
+        if (rec.endReason === "eof") eofRecords.push([rec.id, JSON.stringify(line)]); else emit(`${JSON.stringify(line)}\n`);
       } else if (wantFlows) rows.push(tableRow(rec));
     },
   });
@@ -97,8 +97,8 @@ async function main(argv: string[]): Promise<number> {
   }
   if (tty) process.stderr.write("\r\x1b[K");
   const elapsed = (performance.now() - t0) / 1000;
-  eofRecords.sort((a, b) => (a.flow_id as number) - (b.flow_id as number));
-  for (const line of eofRecords) emit(`${JSON.stringify(line)}\n`);
+  eofRecords.sort((a, b) => a[0] - b[0]);
+  for (const [, line] of eofRecords) emit(`${line}\n`);
   flushOut();
   if (!o.json && wantFlows) printTable(rows);
 

@@ -8,14 +8,28 @@ import type { Alert } from "../detect/detector.js";
 import type { Drop } from "../detect/scanner.js";
 
 /** Suricata's timestamp format: 2016-01-01T12:00:00.123456+0000 (UTC). */
-let lastSec = NaN, lastText = "", lastUs = NaN, lastIso = "";
+let lastDay = NaN, dayText = "", dayPlain = false, lastUs = NaN, lastIso = "";
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 export function isoTimestamp(us: number): string {
   if (us === lastUs) return lastIso;     // the alerts of one packet share it
   const sec = Math.floor(us / 1e6);
-  // the date part changes once a second: formatting it (Date + toISOString) is the slow part
-  if (sec !== lastSec) { lastSec = sec; lastText = new Date(sec * 1000).toISOString().slice(0, 19); }
+  // beyond what a Date holds (+-8.64e15 ms: a corrupt pcapng timestamp can be 2^64 ticks): said so, as
+  // Wireshark says "Not representable", rather than a RangeError that would end the run
+  if (!(Math.abs(sec) <= 8.64e12)) return `not representable: ${us} us since 1970`;
+  // the date part changes once a day: formatting it (Date + toISOString, ~1 µs) is the slow part, so
+  // only the day goes through Date; flow records' start and end times jump between seconds
+  const day = Math.floor(sec / 86400);
+  if (day !== lastDay) {
+    lastDay = day;
+    dayText = new Date(day * 86400000).toISOString().slice(0, 11);
+    dayPlain = /^\d{4}-\d\d-\d\dT$/.test(dayText);   // years 0000-9999 (others: "+010000-01-01T...")
+  }
+  const t = sec - day * 86400;
   const micro = String(Math.round(us - sec * 1e6)).padStart(6, "0");
-  lastUs = us; lastIso = `${lastText}.${micro}+0000`;
+  lastUs = us;
+  lastIso = dayPlain                // other years (a corrupt timestamp) as Date prints them
+    ? `${dayText}${two(Math.floor(t / 3600))}:${two(Math.floor(t / 60) % 60)}:${two(t % 60)}.${micro}+0000`
+    : `${new Date(sec * 1000).toISOString().slice(0, 19)}.${micro}+0000`;
   return lastIso;
 }
 

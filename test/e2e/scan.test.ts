@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { CORPUS, HAVE_CORPUS } from "../support/corpus.js";
-import { PcapWriter, TcpConversation } from "../support/packets.js";
+import { PcapWriter, PcapngWriter, TcpConversation } from "../support/packets.js";
 
 const CLI = resolve(import.meta.dirname, "../../dist/cli.js");
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: "utf8", maxBuffer: 1 << 28 });
@@ -147,6 +147,21 @@ describe("rules errors", () => {
     const r = cli("scan", notPcap, "--rules", rules);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/not a pcap or pcapng/);
+  });
+  test("a pcapng timestamp beyond a date's range: the records say so, nothing crashes", () => {
+    const c = new TcpConversation({ client: "10.0.0.1:1234", server: "10.0.0.2:80", startMicros: 1.8e19 });
+    c.handshake().clientSend("GET /x HTTP/1.0\r\n\r\n").serverAck().serverSend("HTTP/1.0 200 OK\r\n\r\nhi").clientAck()
+      .clientFin().serverFin().clientAck();
+    const w = new PcapngWriter();
+    const id = w.addInterface(1);
+    for (const f of c.records()) w.addEnhanced(id, f.frame, f.tsMicros);
+    const file = join(tmp(), "far.pcapng"); writeFileSync(file, w.bytes());
+    const rules = join(tmp(), "r.rules"); writeFileSync(rules, "GET /x\n");
+    for (const args of [["scan", file, "--rules", rules, "--json"], ["scan", file, "--rules", rules], ["reassemble", file, "--json"]]) {
+      const r = cli(...args);
+      expect(r.status, `${args.join(" ")}: ${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/not representable: \d+ us since 1970/);
+    }
   });
 });
 
