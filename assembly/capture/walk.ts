@@ -121,7 +121,7 @@ function walkPcapng(base: usize, p: usize, end: usize, atEof: bool): i32 {
     } else if (type == 6 || type == 2) {
       if (bodyLen < 20) return fail(Status.CorruptRecord, p, base);
       const ifId = type == 6 ? rd32(body) : rd16(body);
-      if (<i32>ifId >= ifCount) return fail(Status.UnknownInterface, p, base);
+      if (ifId >= <u32>ifCount) return fail(Status.UnknownInterface, p, base);   // unsigned: 0xffffffff is no index
       const q = IFACES + (<usize>ifId << 5);
       const cap = rd32(body + 12);
       const orig = rd32(body + 16);

@@ -77,6 +77,32 @@ describe("bad input", () => {
     const r2 = await runCapture(b2);
     expect(codeOf(r2.error)).toBe("ERR_CAPTURE_INTERFACE");
     expect((r2.error as EngineError).offset).toBe(epb);
+    // ids that are negative as i32 (a corrupt block): the same error, not a read outside memory
+    for (const id of [0xffffffff, 0x80000000, 0x7fffffff]) {
+      new DataView(b2.buffer).setUint32(epb + 8, id, true);
+      const r3 = await runCapture(b2);
+      expect(codeOf(r3.error), `interface ${id}`).toBe("ERR_CAPTURE_INTERFACE");
+      expect((r3.error as EngineError).offset).toBe(epb);
+    }
+  });
+
+  test("random bytes over a pcapng with two interfaces never trap (fuzz)", async () => {
+    const w = new PcapngWriter();
+    const a = w.addInterface(LinkType.ETHERNET), b = w.addInterface(LinkType.RAW);
+    const c = new TcpConversation({ client: "10.0.0.1:1000", server: "10.0.0.2:80" });
+    c.handshake().clientSend("GET / HTTP/1.0\r\n\r\n").serverAck().serverSend("HTTP/1.0 200 OK\r\n\r\nbody").clientAck().clientFin().serverFin();
+    c.records().forEach((f, i) => w.addEnhanced(i % 3 === 2 ? b : a, i % 3 === 2 ? f.frame.subarray(14) : f.frame, f.tsMicros));
+    const base = w.bytes();
+    await fc.assert(fc.asyncProperty(fc.array(fc.tuple(fc.nat(), fc.nat({ max: 255 }), fc.boolean()), { minLength: 1, maxLength: 12 }), async (edits) => {
+      const bytes = base.slice();
+      for (const [at, v, run] of edits) {
+        const i = at % bytes.length;
+        if (run) bytes.fill(0xff, i, Math.min(bytes.length, i + 8)); else bytes[i] = v;
+      }
+      const r = await runCapture(bytes, {}, 61);
+      if (r.error) expect(r.error).toBeInstanceOf(EngineError);
+      expect(codeOf(r.error)).not.toBe("ERR_CORE_TRAP");
+    }), { numRuns: 300, seed: 7 });
   });
 
   test("random bytes after a valid header never trap (fuzz)", async () => {
