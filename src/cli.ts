@@ -9,7 +9,7 @@ import type { EngineConfig } from "./config/schema.js";
 import { TABLE_HEADER, tableRow } from "./outputs/flow-table.js";
 import { flowOutputCallbacks, flowJson } from "./outputs/flow-json.js";
 import type { WorkerMessage } from "./worker.js";
-import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg } from "./commands/common.js";
+import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg, progressMeter } from "./commands/common.js";
 import { scanMain, SCAN_USAGE } from "./commands/scan.js";
 
 const USAGE = `usage: streamsift reassemble FILE|- [options]
@@ -80,22 +80,15 @@ async function main(argv: string[]): Promise<number> {
   });
 
   const t0 = performance.now();
-  const tty = process.stderr.isTTY && !o.quiet;
-  let lastDraw = 0;
+  const meter = progressMeter(!!process.stderr.isTTY && !o.quiet);
   let error: EngineError | undefined;
   try {
-    feedFile(engine, file, tty ? (p) => {
-      const now = performance.now();
-      if (now - lastDraw < 200) return;
-      lastDraw = now;
-      const pct = p.total ? ` ${((100 * p.bytes) / p.total).toFixed(1)}%` : "";
-      process.stderr.write(`\r${(p.bytes / 1e6).toFixed(0)} MB${pct} ${((p.bytes / 1e6) / ((now - t0) / 1000)).toFixed(0)} MB/s   `);
-    } : undefined);
+    feedFile(engine, file, process.stderr.isTTY && !o.quiet ? (p) => meter.update(p.bytes, p.total) : undefined);
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
     error = e;
   }
-  if (tty) process.stderr.write("\r\x1b[K");
+  meter.done();
   const elapsed = (performance.now() - t0) / 1000;
   eofRecords.sort((a, b) => a[0] - b[0]);
   for (const [, line] of eofRecords) emit(`${line}\n`);

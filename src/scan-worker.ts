@@ -10,6 +10,8 @@ export type ScanWorkerMessage =
   /** Lines as [key, kind, text, flowId] tuples; `upTo`: no later line has a smaller key. */
   | { type: "lines"; lines: Array<[number, Out, string, number]>; upTo: number }
   | { type: "notice"; message: string }
+  /** Bytes of the capture this worker has read (for the progress line on a terminal). */
+  | { type: "progress"; bytes: number; total: number | undefined }
   | { type: "done"; totals: ScanTotals };
 
 const port = parentPort!;
@@ -25,7 +27,10 @@ const totals = await runScanJob(workerData as ScanSpec, {
     if (lines.length >= 4096) flush();
   },
   notice: (message) => port.postMessage({ type: "notice", message } satisfies ScanWorkerMessage),
-  progress(key) { upTo = key; flush(); },
+  progress(key, bytes, total) {
+    upTo = key; flush();
+    port.postMessage({ type: "progress", bytes, total } satisfies ScanWorkerMessage);
+  },
 });
 upTo = Number.MAX_SAFE_INTEGER;
 flush();

@@ -93,3 +93,21 @@ export function emit(line: string): void {
 export function flushOut(): void {
   if (OUT.length) { process.stdout.write(OUT.join("")); OUT.length = 0; outLen = 0; }
 }
+
+/** The progress line on a terminal's stderr, redrawn in place at most five times a second (MB read, % of
+ *  the file, MB/s), and erased at the end. `on` false: does nothing. */
+export function progressMeter(on: boolean): { update(bytes: number, total: number | undefined): void; done(): void } {
+  const t0 = performance.now();
+  let last = 0;
+  return {
+    update(bytes, total) {
+      if (!on) return;
+      const now = performance.now();
+      if (now - last < 200) return;
+      last = now;
+      const pct = total ? ` ${((100 * bytes) / total).toFixed(1)}%` : "";
+      process.stderr.write(`\r${(bytes / 1e6).toFixed(0)} MB${pct} ${((bytes / 1e6) / ((now - t0) / 1000)).toFixed(0)} MB/s   `);
+    },
+    done() { if (on) process.stderr.write("\r\x1b[K"); },
+  };
+}

@@ -52,8 +52,9 @@ export interface ScanSink {
   /** One output line (without its newline). `flowId`: EofFlow lines, for the caller's sort. */
   line(key: number, kind: Out, text: string, flowId?: number): void;
   notice(message: string): void;
-  /** The capture was read up to `key`: no later line has a smaller key. */
-  progress?(key: number): void;
+  /** The capture was read up to `key`: no later line has a smaller key. `bytes` of `total` (undefined:
+   *  not a regular file) were read so far. */
+  progress?(key: number, bytes: number, total: number | undefined): void;
 }
 
 export interface ScanTotals {
@@ -120,7 +121,7 @@ export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTo
 
   let error: EngineError | undefined;
   const t0 = performance.now();
-  const progress = sink.progress ? () => sink.progress!(at()) : undefined;
+  const progress = sink.progress ? (p: { bytes: number; total: number | undefined }) => sink.progress!(at(), p.bytes, p.total) : undefined;
   try { feedFile(scanner.engine, spec.file, progress); } catch (e) { if (!(e instanceof EngineError)) throw e; error = e; }
   let variants: PolicyAllResult | undefined;
   let alertCount = scanner.detector.alerts;

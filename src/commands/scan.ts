@@ -7,7 +7,7 @@ import { readFileSync, openSync, writeSync, closeSync } from "node:fs";
 import type { EngineConfig, InspectionConfig } from "../config/schema.js";
 import { parseRules, type Rule } from "../rules/parse.js";
 import { isoTimestamp } from "../outputs/eve.js";
-import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg } from "./common.js";
+import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg, progressMeter } from "./common.js";
 import { runScanJob, Out, type ScanSpec, type ScanTotals } from "./scan-job.js";
 import type { ScanWorkerMessage } from "../scan-worker.js";
 
@@ -141,9 +141,14 @@ export async function scanMain(argv: string[]): Promise<number> {
     eve: wantEve, flows: !o["no-flows"], readable: !o.json && !o.quiet, verdicts: verdictFd !== undefined,
   };
   const t0 = performance.now();
+  const meter = progressMeter(!!process.stderr.isTTY && !o.quiet);
   const t = workers === 1
-    ? await runScanJob(spec, { line: (_k, kind, text, flowId) => write(kind, text, flowId ?? 0), notice })
-    : await runScanWorkers(spec, workers, write, notice);
+    ? await runScanJob(spec, {
+      line: (_k, kind, text, flowId) => write(kind, text, flowId ?? 0), notice,
+      ...(process.stderr.isTTY && !o.quiet ? { progress: (_k: number, bytes: number, total: number | undefined) => meter.update(bytes, total) } : {}),
+    })
+    : await runScanWorkers(spec, workers, write, notice, meter);
+  meter.done();
   // one worker: the read (as reassemble's elapsed); several: the wall time, worker start-up included
   const elapsed = workers === 1 ? t.seconds : (performance.now() - t0) / 1000;
   eofFlows.sort((a, b) => a[0] - b[0]);
@@ -186,7 +191,8 @@ export async function scanMain(argv: string[]): Promise<number> {
  * is still reading has read past its key, so the output is the same from run to run.
  */
 async function runScanWorkers(spec: ScanSpec, n: number, write: (kind: Out, text: string, flowId: number) => void,
-                              notice: (m: string) => void): Promise<ScanTotals> {
+                              notice: (m: string) => void, meter: ReturnType<typeof progressMeter>): Promise<ScanTotals> {
+  const read = new Array<number>(n).fill(0);   // bytes each worker has read: the line shows the slowest
   const { Worker } = await import("node:worker_threads");
   const queues: Array<Array<[number, Out, string, number]>> = Array.from({ length: n }, () => []);
   const heads = new Array<number>(n).fill(0);
@@ -212,6 +218,7 @@ async function runScanWorkers(spec: ScanSpec, n: number, write: (kind: Out, text
     w.on("message", (m: ScanWorkerMessage) => {
       if (m.type === "lines") { queues[index]!.push(...m.lines); upTo[index] = m.upTo; drain(); }
       else if (m.type === "notice") notice(m.message);
+      else if (m.type === "progress") { read[index] = m.bytes; meter.update(Math.min(...read), m.total); }
       else { upTo[index] = Infinity; drain(); res(m.totals); }
     });
     w.on("error", rej);
