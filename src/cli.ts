@@ -7,9 +7,9 @@ import { createNodeEngine, feedFile } from "./node.js";
 import { EngineError } from "./core/errors.js";
 import type { EngineConfig } from "./config/schema.js";
 import { TABLE_HEADER, tableRow } from "./outputs/flow-table.js";
-import { flowOutputCallbacks, flowJson } from "./outputs/flow-json.js";
+import { flowOutputCallbacks, flowJsonLine } from "./outputs/flow-json.js";
 import type { WorkerMessage } from "./worker.js";
-import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg, progressMeter } from "./commands/common.js";
+import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg, progressMeter, KeyedMerge } from "./commands/common.js";
 import { scanMain, SCAN_USAGE } from "./commands/scan.js";
 
 const USAGE = `usage: streamsift reassemble FILE|- [options]
@@ -66,9 +66,9 @@ async function main(argv: string[]): Promise<number> {
     hashes: !!o.json, outDir: o.out,
     onRecord(rec, extra) {
       if (o.json) {
-        const line = flowJson(rec, extra);
+        const line = flowJsonLine(rec, extra);
         // connections still open at the end come out in creation order; the others as they end
-        if (rec.endReason === "eof") eofRecords.push([rec.id, JSON.stringify(line)]); else emit(`${JSON.stringify(line)}\n`);
+        if (rec.endReason === "eof") eofRecords.push([rec.id, line]); else emit(`${line}\n`);
       } else if (wantFlows) rows.push(tableRow(rec));
     },
   });
@@ -122,19 +122,32 @@ async function runWorkers(file: string, config: EngineConfig, n: number,
   const { Worker } = await import("node:worker_threads");
   const t0 = performance.now();
   const rows: Array<[number, string]> = [];
+  const eof: Array<[number, string]> = [];
   const notices = new Set<string>();
+  // flow lines in capture order whatever the thread timing (the same output from run to run)
+  const merge = new KeyedMerge<string>(n, (line) => emit(`${line}\n`));
+  const meter = progressMeter(!!process.stderr.isTTY && !o.quiet);
+  const read = new Array<number>(n).fill(0);   // bytes each worker has read: the line shows the slowest
   const results = await Promise.all(Array.from({ length: n }, (_, index) => new Promise<WorkerMessage & { type: "done" }>((res, rej) => {
     const w = new Worker(new URL("./worker.js", import.meta.url), {
       workerData: { file, config: { ...config, shard: { index, count: n } }, json: o.json, out: o.out, table: !o.json && !o.quiet },
     });
     w.on("message", (m: WorkerMessage) => {
-      if (m.type === "json") for (const l of m.lines) emit(`${l}\n`);
+      if (m.type === "json") {
+        merge.push(index, m.lines, m.upTo);
+        read[index] = m.bytes; meter.update(Math.min(...read), m.total);
+      } else if (m.type === "eof") for (const l of m.lines) eof.push(l);
       else if (m.type === "rows") for (const r of m.rows) rows.push(r);
       else if (m.type === "notice") { if (!notices.has(m.message)) { notices.add(m.message); process.stderr.write(`streamsift: ${m.message}\n`); } }
-      else if (m.type === "done") res(m);
+      else if (m.type === "done") { merge.end(index); res(m); }
     });
     w.on("error", rej);
   })));
+  merge.end();
+  meter.done();
+  // connections still open at the end: by connection id, as one thread writes them
+  eof.sort((a, b) => a[0] - b[0]);
+  for (const [, line] of eof) emit(`${line}\n`);
   flushOut();
   const total = mergeShardStats(results.map((r) => r.stats));
   if (!o.json && !o.quiet) printTable(rows);

@@ -111,3 +111,46 @@ export function progressMeter(on: boolean): { update(bytes: number, total: numbe
     done() { if (on) process.stderr.write("\r\x1b[K"); },
   };
 }
+
+/**
+ * The merge of several workers' lines into one output that is the same from run to run: each worker
+ * sends items tagged with a key (the capture records it had read when the item was produced: every
+ * worker reads the whole capture, so keys are comparable) and says how far it has read (`upTo`: no
+ * later item of its has a smaller key). An item is written once every worker still reading has read
+ * past its key, in (key, worker) order. Used by reassemble and scan --workers.
+ */
+export class KeyedMerge<T> {
+  private readonly queues: Array<Array<[number, T]>>;
+  private readonly heads: number[];
+  private readonly upTo: number[];
+  constructor(n: number, private readonly write: (item: T) => void) {
+    this.queues = Array.from({ length: n }, () => []);
+    this.heads = new Array<number>(n).fill(0);
+    this.upTo = new Array<number>(n).fill(0);
+  }
+  /** Items of worker w (keys ascending), then no later item of w has a key below `upTo`. */
+  push(w: number, items: ReadonlyArray<[number, T]>, upTo: number): void {
+    const q = this.queues[w]!;
+    for (const it of items) q.push(it);
+    this.upTo[w] = upTo;
+    this.drain();
+  }
+  /** Worker w is done (or all are, without an argument): nothing of it holds the others back. */
+  end(w?: number): void {
+    if (w === undefined) this.upTo.fill(Infinity); else this.upTo[w] = Infinity;
+    this.drain();
+  }
+  private drain(): void {
+    const limit = Math.min(...this.upTo), n = this.queues.length;
+    for (;;) {
+      let best = -1, bestKey = Infinity;
+      for (let w = 0; w < n; w++) {
+        const q = this.queues[w]!, h = this.heads[w]!;
+        if (h < q.length && q[h]![0] < limit && q[h]![0] < bestKey) { best = w; bestKey = q[h]![0]; }
+      }
+      if (best < 0) break;
+      this.write(this.queues[best]![this.heads[best]!++]![1]);
+    }
+    for (let w = 0; w < n; w++) if (this.heads[w]! > 4096) { this.queues[w]!.splice(0, this.heads[w]!); this.heads[w] = 0; }
+  }
+}

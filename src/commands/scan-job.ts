@@ -22,7 +22,7 @@ import type { Alert } from "../detect/detector.js";
 import { policyVariants, POLICY_CLASSES, type PolicyAllResult } from "../detect/policy-all.js";
 import { HeldAlerts } from "./held-alerts.js";
 import { alertEveLine, alertJson, anomalyJson, dropJson, isoTimestamp } from "../outputs/eve.js";
-import { flowOutputCallbacks, flowJson } from "../outputs/flow-json.js";
+import { flowOutputCallbacks, flowJsonLine } from "../outputs/flow-json.js";
 
 /** What one job does (plain data: it is sent to worker threads as is). */
 export interface ScanSpec {
@@ -90,7 +90,7 @@ export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTo
     hashes: spec.eve && spec.flows, outDir: undefined,
     onRecord(rec, extra) {
       if (!spec.eve || !spec.flows) return;
-      const l = JSON.stringify(flowJson(rec, extra));
+      const l = flowJsonLine(rec, extra);
       if (rec.endReason === "eof") sink.line(TAIL, Out.EofFlow, l, rec.id);
       else sink.line(at(), Out.Eve, l);
     },

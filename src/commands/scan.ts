@@ -7,7 +7,7 @@ import { readFileSync, openSync, writeSync, closeSync } from "node:fs";
 import type { EngineConfig, InspectionConfig } from "../config/schema.js";
 import { parseRules, type Rule } from "../rules/parse.js";
 import { isoTimestamp } from "../outputs/eve.js";
-import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg, progressMeter } from "./common.js";
+import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg, progressMeter, KeyedMerge } from "./common.js";
 import { runScanJob, Out, type ScanSpec, type ScanTotals } from "./scan-job.js";
 import type { ScanWorkerMessage } from "../scan-worker.js";
 
@@ -194,37 +194,20 @@ async function runScanWorkers(spec: ScanSpec, n: number, write: (kind: Out, text
                               notice: (m: string) => void, meter: ReturnType<typeof progressMeter>): Promise<ScanTotals> {
   const read = new Array<number>(n).fill(0);   // bytes each worker has read: the line shows the slowest
   const { Worker } = await import("node:worker_threads");
-  const queues: Array<Array<[number, Out, string, number]>> = Array.from({ length: n }, () => []);
-  const heads = new Array<number>(n).fill(0);
-  const upTo = new Array<number>(n).fill(0);
-  const drain = () => {
-    const limit = Math.min(...upTo);
-    for (;;) {
-      let best = -1;
-      for (let w = 0; w < n; w++) {
-        const q = queues[w]!, h = heads[w]!;
-        if (h < q.length && q[h]![0] < limit && (best < 0 || q[h]![0] < queues[best]![heads[best]!]![0])) best = w;
-      }
-      if (best < 0) break;
-      const [, kind, text, flowId] = queues[best]![heads[best]!++]!;
-      write(kind, text, flowId);
-    }
-    for (let w = 0; w < n; w++) if (heads[w]! > 4096) { queues[w]!.splice(0, heads[w]!); heads[w] = 0; }
-  };
+  const merge = new KeyedMerge<[Out, string, number]>(n, ([kind, text, flowId]) => write(kind, text, flowId));
   const totals = await Promise.all(Array.from({ length: n }, (_, index) => new Promise<ScanTotals>((res, rej) => {
     const w = new Worker(new URL("../scan-worker.js", import.meta.url), {
       workerData: { ...spec, config: { ...spec.config, shard: { index, count: n } } } satisfies ScanSpec,
     });
     w.on("message", (m: ScanWorkerMessage) => {
-      if (m.type === "lines") { queues[index]!.push(...m.lines); upTo[index] = m.upTo; drain(); }
+      if (m.type === "lines") merge.push(index, m.lines.map(([k, kind, text, flowId]) => [k, [kind, text, flowId]]), m.upTo);
       else if (m.type === "notice") notice(m.message);
       else if (m.type === "progress") { read[index] = m.bytes; meter.update(Math.min(...read), m.total); }
-      else { upTo[index] = Infinity; drain(); res(m.totals); }
+      else { merge.end(index); res(m.totals); }
     });
     w.on("error", rej);
   })));
-  upTo.fill(Infinity);
-  drain();
+  merge.end();
   return mergeTotals(totals);
 }
 

@@ -168,6 +168,7 @@ describe.skipIf(!HAVE_CORPUS)("corpus: --workers N splits connections between th
       const many = runCli(file, "--workers", n);
       expect(many.map(key).sort()).toEqual(one);
       expect(new Set(many.map((f) => f.flow_id)).size).toBe(many.length); // ids stay unique across shards
+      expect(runCli(file, "--workers", n)).toEqual(many);                  // the same from run to run
     }
   });
 });
