@@ -130,16 +130,18 @@ export function flowJson(rec: ConnectionRecord, extra: FlowExtra): Record<string
  * events, file names) still go through JSON.stringify; numbers and booleans print as JSON does.
  */
 export function flowJsonLine(rec: ConnectionRecord, extra: FlowExtra): string {
-  const dir = (d: "toserver" | "toclient") => {
+  const dir = (d: "toserver" | "toclient"): string => {
     const r = rec[d], e = extra[d], file = extra.files[d];
     return `{"bytes":${r.bytes},"sha256":${JSON.stringify(e.sha256)},"gaps":${e.gaps.length ? JSON.stringify(e.gaps) : "[]"},` +
       `"gap_bytes":${r.gapBytes},"wire_bytes":${r.wireBytes},"fin":${r.fin},"rst":${r.rst},"depth_reached":${r.depthReached},` +
       `"memcap_reached":${r.memcapReached},"policy":${JSON.stringify(r.policy)}${file ? `,"file":${JSON.stringify(file)}` : ""}}`;
   };
   const start = JSON.stringify(iso(rec.firstTs));
-  return `{"timestamp":${start},"event_type":"flow","flow_id":${rec.id},"proto":"TCP","src_ip":${JSON.stringify(rec.srcIp)},` +
-    `"src_port":${rec.srcPort},"dest_ip":${JSON.stringify(rec.destIp)},"dest_port":${rec.destPort},"state":${JSON.stringify(rec.state)},` +
-    `"reason":${JSON.stringify(rec.endReason)},"midstream":${rec.midstream},"pkts_toserver":${rec.toserver.packets},` +
-    `"pkts_toclient":${rec.toclient.packets},"start":${start},"end":${JSON.stringify(iso(rec.lastTs))},` +
-    `"toserver":${dir("toserver")},"toclient":${dir("toclient")},"events":${rec.events.length ? JSON.stringify(rec.events) : "[]"}}`;
+  // one join, not a chain of +: the result is one flat string (a line held until the end, as those of
+  // connections open at the end are, would otherwise keep every piece alive and cost the GC dearly)
+  return [`{"timestamp":${start},"event_type":"flow","flow_id":${rec.id},"proto":"TCP","src_ip":${JSON.stringify(rec.srcIp)},`,
+    `"src_port":${rec.srcPort},"dest_ip":${JSON.stringify(rec.destIp)},"dest_port":${rec.destPort},"state":${JSON.stringify(rec.state)},`,
+    `"reason":${JSON.stringify(rec.endReason)},"midstream":${rec.midstream},"pkts_toserver":${rec.toserver.packets},`,
+    `"pkts_toclient":${rec.toclient.packets},"start":${start},"end":${JSON.stringify(iso(rec.lastTs))},`,
+    `"toserver":`, dir("toserver"), `,"toclient":`, dir("toclient"), `,"events":${rec.events.length ? JSON.stringify(rec.events) : "[]"}}`].join("");
 }
