@@ -44,9 +44,9 @@
 //   272 16 x u8 zeroDrop     byte r: bit b set when no literal of bucket b can end after r zero bytes (each has
 //                            a non-zero byte in its last r; confirm.ts zeroDropFill); the scans drop those
 //                            candidates (zeroruns.ts)
-//   288 u32 fewCount         sets of at most FEW_MAX literals: the scan compares two rare bytes of each
-//                            literal in SIMD instead of the shift-or (few.ts); 0 otherwise. Then FEW_MAX x
-//                            8 bytes: u8 b1, u8 b2 (the literal's bytes at distances d1, d2 from its end,
+//   288 u32 fewCount         sets of at most FEW_MAX (4) literals: the scan compares two rare bytes of each
+//                            literal in SIMD instead of the shift-or (few.ts); 0 otherwise. Then 8 x 8
+//                            bytes (FEW_MAX of them used): u8 b1, u8 b2 (the literal's bytes at distances d1, d2 from its end,
 //                            | 0x20 when a caseless letter), u8 fold1, u8 fold2 (0x20 when that byte folds,
 //                            else 0), u8 d1, u8 d2 (d < len, d <= FEW_DMAX; d1 == d2 == 0 for 1 byte),
 //                            u8 bucket bit, 1 unused
@@ -113,9 +113,12 @@ export const enum MatchStatus {
 @inline const DB_HDR = 360;
 // @ts-ignore: decorator
 @inline export const DB_FEW = 288;
-/** Sets of at most this many literals use the SIMD two-byte scan (scanFew). */
+/** Sets of at most this many literals use the SIMD two-byte scan (scanFew), their vectors in registers.
+ *  Sets of 5-8 are faster on the stride-2 shift-or: end to end on the bench capture, et-100's first 6
+ *  and 8 literals 1.14-1.18 / 1.13-1.23 s against 1.77-1.96 / 1.70-2.29 s with the two-byte scan
+ *  loading 8 slots' vectors per step (assembly/match/README.md). */
 // @ts-ignore: decorator
-@inline export const FEW_MAX: u32 = 8;
+@inline export const FEW_MAX: u32 = 4;
 // @ts-ignore: decorator
 @inline export const DB_SLOTSHIFT = 176;
 // @ts-ignore: decorator

@@ -80,11 +80,11 @@ export function fewFill(db: usize, blob: usize, lit: usize, lenOf: usize, bk: us
 
 // ---- scan -------------------------------------------------------------------------------------------
 
-// Per slot (96 bytes): b1, fold1, b2, fold2, bucket bits (splatted), u32 d1, u32 d2. Slots n..7 repeat
-// slot 0 (a repeated literal gives the same candidates), so the loops can take 4 or 8 slots.
+// Per slot (96 bytes): b1, fold1, b2, fold2, bucket bits (splatted), u32 d1, u32 d2. Slots n..3 repeat
+// slot 0 (a repeated literal gives the same candidates), so the loop can take 1, 2 or 4 slots.
 // @ts-ignore: decorator
 @inline const SLOT: usize = 96;
-const FEW_VECS: usize = memory.data(8 * 96, 16);
+const FEW_VECS: usize = memory.data(4 * 96, 16);   // FEW_MAX slots
 let vecsDb: usize = 0;
 let vecsGen: u32 = 0;
 let vecsFold = false;      // some slot compares a caseless letter (fold mask 0x20)
@@ -114,12 +114,6 @@ function fewVectors(db: usize, n: u32): void {
   const y = v128.load(data + <usize>p - <usize>load<u32>(v, 84));
   return v128.and(i8x16.eq(v128.or(x, v128.load(v, 16)), v128.load(v)),
                   i8x16.eq(v128.or(y, v128.load(v, 48)), v128.load(v, 32)));
-}
-
-// @ts-ignore: decorator
-@inline function hit4(v: usize, data: usize, p: u32): v128 {
-  return v128.or(v128.or(slotHit(v, data, p), slotHit(v + SLOT, data, p)),
-                 v128.or(slotHit(v + 2 * SLOT, data, p), slotHit(v + 3 * SLOT, data, p)));
 }
 
 /**
@@ -160,17 +154,10 @@ export function scanFew(db: usize, data: usize, len: u32, head: usize): u32 {
   v128.store(FEW_HEAD, v128.load(data, 16), 32);
   fewConfirm(n, FEW_HEAD + 16, 1, all);
   let p: u32 = 17;
-  if (n <= 4) {
-    const k: u32 = n == 1 ? 1 : n == 2 ? 2 : 4;
-    if (vecsFold) p = k == 1 ? scanRegs(n, data, len, p, 1, true) : k == 2 ? scanRegs(n, data, len, p, 2, true) : scanRegs(n, data, len, p, 4, true);
-    else p = k == 1 ? scanRegs(n, data, len, p, 1, false) : k == 2 ? scanRegs(n, data, len, p, 2, false) : scanRegs(n, data, len, p, 4, false);
-  } else {
-    const v = FEW_VECS;
-    while (p + 16 <= len) {
-      if (v128.any_true(v128.or(hit4(v, data, p), hit4(v + 4 * SLOT, data, p)))) fewConfirm(n, data, p, all);
-      p += 16;
-    }
-  }
+  // n <= FEW_MAX = 4: the slots' vectors in locals (1, 2 or 4 slots)
+  const k: u32 = n == 1 ? 1 : n == 2 ? 2 : 4;
+  if (vecsFold) p = k == 1 ? scanRegs(n, data, len, p, 1, true) : k == 2 ? scanRegs(n, data, len, p, 2, true) : scanRegs(n, data, len, p, 4, true);
+  else p = k == 1 ? scanRegs(n, data, len, p, 1, false) : k == 2 ? scanRegs(n, data, len, p, 2, false) : scanRegs(n, data, len, p, 4, false);
   if (p < len) fewConfirm(n, data, len - 16, i8x16.ge_u(v128.load(IOTA), i8x16.splat(<i8>(p - (len - 16)))));
   return len;
 }
