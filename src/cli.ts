@@ -83,7 +83,7 @@ async function main(argv: string[]): Promise<number> {
   const meter = progressMeter(!!process.stderr.isTTY && !o.quiet);
   let error: EngineError | undefined;
   try {
-    feedFile(engine, file, process.stderr.isTTY && !o.quiet ? (p) => meter.update(p.bytes, p.total) : undefined);
+    feedFile(engine, file, meter.on ? (p) => meter.update(p.bytes, p.total) : undefined);
   } catch (e) {
     if (!(e instanceof EngineError)) throw e;
     error = e;
@@ -125,9 +125,8 @@ async function runWorkers(file: string, config: EngineConfig, n: number,
   const eof: Array<[number, string]> = [];
   const notices = new Set<string>();
   // flow lines in capture order whatever the thread timing (the same output from run to run)
-  const merge = new KeyedMerge<string>(n, (line) => emit(`${line}\n`));
-  const meter = progressMeter(!!process.stderr.isTTY && !o.quiet);
-  const read = new Array<number>(n).fill(0);   // bytes each worker has read: the line shows the slowest
+  const merge = new KeyedMerge<[number, string]>(n, ([, line]) => emit(`${line}\n`));
+  const meter = progressMeter(!!process.stderr.isTTY && !o.quiet, n);
   const results = await Promise.all(Array.from({ length: n }, (_, index) => new Promise<WorkerMessage & { type: "done" }>((res, rej) => {
     const w = new Worker(new URL("./worker.js", import.meta.url), {
       workerData: { file, config: { ...config, shard: { index, count: n } }, json: o.json, out: o.out, table: !o.json && !o.quiet },
@@ -135,7 +134,7 @@ async function runWorkers(file: string, config: EngineConfig, n: number,
     w.on("message", (m: WorkerMessage) => {
       if (m.type === "json") {
         merge.push(index, m.lines, m.upTo);
-        read[index] = m.bytes; meter.update(Math.min(...read), m.total);
+        meter.update(m.bytes, m.total, index);
       } else if (m.type === "eof") for (const l of m.lines) eof.push(l);
       else if (m.type === "rows") for (const r of m.rows) rows.push(r);
       else if (m.type === "notice") { if (!notices.has(m.message)) { notices.add(m.message); process.stderr.write(`streamsift: ${m.message}\n`); } }

@@ -95,18 +95,24 @@ export function flushOut(): void {
 }
 
 /** The progress line on a terminal's stderr, redrawn in place at most five times a second (MB read, % of
- *  the file, MB/s), and erased at the end. `on` false: does nothing. */
-export function progressMeter(on: boolean): { update(bytes: number, total: number | undefined): void; done(): void } {
+ *  the file, MB/s), and erased at the end. `on` false: does nothing (callers skip progress callbacks).
+ *  With several workers each reading the whole capture, update(bytes, total, w) per worker draws the
+ *  slowest one's bytes. */
+export function progressMeter(on: boolean, workers = 1): { on: boolean; update(bytes: number, total: number | undefined, w?: number): void; done(): void } {
   const t0 = performance.now();
+  const read = new Array<number>(workers).fill(0);
   let last = 0;
   return {
-    update(bytes, total) {
+    on,
+    update(bytes, total, w = 0) {
       if (!on) return;
+      read[w] = bytes;
       const now = performance.now();
       if (now - last < 200) return;
       last = now;
-      const pct = total ? ` ${((100 * bytes) / total).toFixed(1)}%` : "";
-      process.stderr.write(`\r${(bytes / 1e6).toFixed(0)} MB${pct} ${((bytes / 1e6) / ((now - t0) / 1000)).toFixed(0)} MB/s   `);
+      const b = workers === 1 ? bytes : Math.min(...read);
+      const pct = total ? ` ${((100 * b) / total).toFixed(1)}%` : "";
+      process.stderr.write(`\r${(b / 1e6).toFixed(0)} MB${pct} ${((b / 1e6) / ((now - t0) / 1000)).toFixed(0)} MB/s   `);
     },
     done() { if (on) process.stderr.write("\r\x1b[K"); },
   };
@@ -114,13 +120,13 @@ export function progressMeter(on: boolean): { update(bytes: number, total: numbe
 
 /**
  * The merge of several workers' lines into one output that is the same from run to run: each worker
- * sends items tagged with a key (the capture records it had read when the item was produced: every
- * worker reads the whole capture, so keys are comparable) and says how far it has read (`upTo`: no
- * later item of its has a smaller key). An item is written once every worker still reading has read
- * past its key, in (key, worker) order. Used by reassemble and scan --workers.
+ * sends items whose first element is a key (the capture records it had read when the item was
+ * produced: every worker reads the whole capture, so keys are comparable) and says how far it has read
+ * (`upTo`: no later item of its has a smaller key). An item is written once every worker still reading
+ * has read past its key, in (key, worker) order. Used by reassemble and scan --workers.
  */
-export class KeyedMerge<T> {
-  private readonly queues: Array<Array<[number, T]>>;
+export class KeyedMerge<T extends readonly [number, ...unknown[]]> {
+  private readonly queues: T[][];
   private readonly heads: number[];
   private readonly upTo: number[];
   constructor(n: number, private readonly write: (item: T) => void) {
@@ -129,7 +135,7 @@ export class KeyedMerge<T> {
     this.upTo = new Array<number>(n).fill(0);
   }
   /** Items of worker w (keys ascending), then no later item of w has a key below `upTo`. */
-  push(w: number, items: ReadonlyArray<[number, T]>, upTo: number): void {
+  push(w: number, items: readonly T[], upTo: number): void {
     const q = this.queues[w]!;
     for (const it of items) q.push(it);
     this.upTo[w] = upTo;
@@ -149,7 +155,7 @@ export class KeyedMerge<T> {
         if (h < q.length && q[h]![0] < limit && q[h]![0] < bestKey) { best = w; bestKey = q[h]![0]; }
       }
       if (best < 0) break;
-      this.write(this.queues[best]![this.heads[best]!++]![1]);
+      this.write(this.queues[best]![this.heads[best]!++]!);
     }
     for (let w = 0; w < n; w++) if (this.heads[w]! > 4096) { this.queues[w]!.splice(0, this.heads[w]!); this.heads[w] = 0; }
   }

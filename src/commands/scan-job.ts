@@ -21,8 +21,9 @@ import { createScanner, type Drop } from "../detect/scanner.js";
 import type { Alert } from "../detect/detector.js";
 import { policyVariants, POLICY_CLASSES, type PolicyAllResult } from "../detect/policy-all.js";
 import { HeldAlerts } from "./held-alerts.js";
-import { alertEveLine, alertJson, anomalyJson, dropJson, isoTimestamp } from "../outputs/eve.js";
+import { alertEveLine, alertJson, anomalyJson, dropJson, isoTimestamp, type PolicyInfo } from "../outputs/eve.js";
 import { flowOutputCallbacks, flowJsonLine } from "../outputs/flow-json.js";
+import { endpoint } from "../outputs/flow-table.js";
 
 /** What one job does (plain data: it is sent to worker threads as is). */
 export interface ScanSpec {
@@ -85,6 +86,11 @@ export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTo
   // held back for the checksum verdict, data delivered at a later ACK)
   const at = () => scanner.engine.packetsRead();
   const eve = (k: number, rec: Record<string, unknown>) => sink.line(k, Out.Eve, JSON.stringify(rec));
+  /** An alert's EVE and readable lines (`policy`: --policy all's fields, when its variants are known). */
+  const writeAlert = (k: number, a: Alert, policy?: PolicyInfo) => {
+    if (spec.eve) sink.line(k, Out.Eve, policy ? JSON.stringify(alertJson(a, policy)) : alertEveLine(a));
+    if (spec.readable) sink.line(k, Out.Line, alertLine(a, policy?.policyDependent ? policy.policies : undefined));
+  };
   const wasm = coreModule();
   const flows = flowOutputCallbacks({
     hashes: spec.eve && spec.flows, outDir: undefined,
@@ -100,10 +106,7 @@ export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTo
     extra: spec.eve && spec.flows ? flows : { onConnection: flows.onConnection! },
     onAlert(a) {
       if (held) { alerts.push(a); return; }
-      if (!spec.eve && !spec.readable) return;
-      const k = at();
-      if (spec.eve) sink.line(k, Out.Eve, alertEveLine(a));
-      if (spec.readable) sink.line(k, Out.Line, alertLine(a));
+      if (spec.eve || spec.readable) writeAlert(at(), a);
     },
     onAnomaly(conn, dir, name, ts, frame) {
       anomalies++;
@@ -145,11 +148,7 @@ export async function runScanJob(spec: ScanSpec, sink: ScanSink): Promise<ScanTo
       }
     }
     const vs = [...(variants?.alerts ?? [])].map((pa, k) => ({ pa, k })).sort((x, y) => x.pa.alert.frame - y.pa.alert.frame || x.k - y.k);
-    const emit = (a: Alert, policy?: { policies: string[]; policyDependent: boolean }) => {
-      const k = HELD + a.frame;
-      if (spec.eve) sink.line(k, Out.Eve, policy ? JSON.stringify(alertJson(a, policy)) : alertEveLine(a));
-      if (spec.readable) sink.line(k, Out.Line, alertLine(a, policy?.policyDependent ? policy.policies : undefined));
-    };
+    const emit = (a: Alert, policy?: PolicyInfo) => writeAlert(HELD + a.frame, a, policy);
     let kept = 0, v = 0;
     for (let j = 0; j < alerts.length; j++) {
       const i = order ? order[j]! : j;
@@ -201,8 +200,7 @@ function variantsJson(d: PolicyAllResult["directions"][number]): Record<string, 
 function alertLine(a: Alert, policies?: string[]): string {
   const r = a.rule, c = a.conn;
   if (c !== lineConn) {
-    const ep = (ip: string, port: number) => (ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`);
-    const client = ep(c.srcIp, c.srcPort), server = ep(c.destIp, c.destPort);
+    const client = endpoint(c.srcIp, c.srcPort), server = endpoint(c.destIp, c.destPort);
     lineConn = c;
     lineEnds = [`${client} -> ${server} flow=${c.id}`, `${server} -> ${client} flow=${c.id}`];
   }

@@ -141,11 +141,11 @@ export async function scanMain(argv: string[]): Promise<number> {
     eve: wantEve, flows: !o["no-flows"], readable: !o.json && !o.quiet, verdicts: verdictFd !== undefined,
   };
   const t0 = performance.now();
-  const meter = progressMeter(!!process.stderr.isTTY && !o.quiet);
+  const meter = progressMeter(!!process.stderr.isTTY && !o.quiet, workers);
   const t = workers === 1
     ? await runScanJob(spec, {
       line: (_k, kind, text, flowId) => write(kind, text, flowId ?? 0), notice,
-      ...(process.stderr.isTTY && !o.quiet ? { progress: (_k: number, bytes: number, total: number | undefined) => meter.update(bytes, total) } : {}),
+      ...(meter.on ? { progress: (_k: number, bytes: number, total: number | undefined) => meter.update(bytes, total) } : {}),
     })
     : await runScanWorkers(spec, workers, write, notice, meter);
   meter.done();
@@ -192,17 +192,16 @@ export async function scanMain(argv: string[]): Promise<number> {
  */
 async function runScanWorkers(spec: ScanSpec, n: number, write: (kind: Out, text: string, flowId: number) => void,
                               notice: (m: string) => void, meter: ReturnType<typeof progressMeter>): Promise<ScanTotals> {
-  const read = new Array<number>(n).fill(0);   // bytes each worker has read: the line shows the slowest
   const { Worker } = await import("node:worker_threads");
-  const merge = new KeyedMerge<[Out, string, number]>(n, ([kind, text, flowId]) => write(kind, text, flowId));
+  const merge = new KeyedMerge<[number, Out, string, number]>(n, ([, kind, text, flowId]) => write(kind, text, flowId));
   const totals = await Promise.all(Array.from({ length: n }, (_, index) => new Promise<ScanTotals>((res, rej) => {
     const w = new Worker(new URL("../scan-worker.js", import.meta.url), {
       workerData: { ...spec, config: { ...spec.config, shard: { index, count: n } } } satisfies ScanSpec,
     });
     w.on("message", (m: ScanWorkerMessage) => {
-      if (m.type === "lines") merge.push(index, m.lines.map(([k, kind, text, flowId]) => [k, [kind, text, flowId]]), m.upTo);
+      if (m.type === "lines") merge.push(index, m.lines, m.upTo);
       else if (m.type === "notice") notice(m.message);
-      else if (m.type === "progress") { read[index] = m.bytes; meter.update(Math.min(...read), m.total); }
+      else if (m.type === "progress") meter.update(m.bytes, m.total, index);
       else { merge.end(index); res(m.totals); }
     });
     w.on("error", rej);

@@ -409,8 +409,7 @@ export class Engine {
 
   private conn(f: number): Connection {
     if (f === this.lastFlow) return this.lastConn!;
-    this.refresh();
-    const slot = this.dv.getUint32(f + Layout.F_SLOT, true);
+    const slot = this.slotOf(f);
     let c = this.bySlot[slot];
     if (c === undefined) {
       const v6 = (this.u8[f + Layout.F_FLAGS]! & FlowFlags.V6) !== 0;
@@ -424,10 +423,15 @@ export class Engine {
     return c;
   }
 
+  /** Flow record f's slot (F_SLOT, flow/table.ts). */
+  private slotOf(f: number): number {
+    this.refresh();
+    return this.dv.getUint32(f + Layout.F_SLOT, true);
+  }
+
   /** The live Connection of flow record f, if the host made one (f may be an ended flow's address). */
   private live(f: number): Connection | undefined {
-    this.refresh();
-    const c = this.bySlot[this.dv.getUint32(f + Layout.F_SLOT, true)];
+    const c = this.bySlot[this.slotOf(f)];
     return c !== undefined && flowOf(c) === f ? c : undefined;
   }
 
@@ -471,8 +475,7 @@ export class Engine {
 
   private hFlowEnd(f: number, reason: number): void {
     if (this.cb.onConnection) this.cb.onConnection(this.record(f, reason));
-    this.refresh();
-    const slot = this.dv.getUint32(f + Layout.F_SLOT, true);
+    const slot = this.slotOf(f);
     if (slot < this.bySlot.length) this.bySlot[slot] = undefined;
     if (f === this.lastFlow) { this.lastFlow = -1; this.lastConn = null; }
   }

@@ -83,50 +83,11 @@ export function flowOutputCallbacks(opts: FlowOutputOptions): EngineCallbacks {
 
 const iso = isoTimestamp;
 
-/** The `reassemble --json` line: Suricata EVE `flow` naming, src = client. */
-export function flowJson(rec: ConnectionRecord, extra: FlowExtra): Record<string, unknown> {
-  const dir = (d: "toserver" | "toclient") => {
-    const o: Record<string, unknown> = {
-      bytes: rec[d].bytes,
-      sha256: extra[d].sha256,
-      gaps: extra[d].gaps,
-      gap_bytes: rec[d].gapBytes,
-      wire_bytes: rec[d].wireBytes,
-      fin: rec[d].fin,
-      rst: rec[d].rst,
-      depth_reached: rec[d].depthReached,
-      memcap_reached: rec[d].memcapReached,
-      policy: rec[d].policy,
-    };
-    if (extra.files[d]) o.file = extra.files[d];   // (no object spread: a slow path in V8)
-    return o;
-  };
-  return {
-    timestamp: iso(rec.firstTs),
-    event_type: "flow",
-    flow_id: rec.id,
-    proto: "TCP",
-    src_ip: rec.srcIp,
-    src_port: rec.srcPort,
-    dest_ip: rec.destIp,
-    dest_port: rec.destPort,
-    state: rec.state,
-    reason: rec.endReason,
-    midstream: rec.midstream,
-    pkts_toserver: rec.toserver.packets,
-    pkts_toclient: rec.toclient.packets,
-    start: iso(rec.firstTs),
-    end: iso(rec.lastTs),
-    toserver: dir("toserver"),
-    toclient: dir("toclient"),
-    events: rec.events,
-  };
-}
-
 /**
- * JSON.stringify(flowJson(rec, extra)), the same bytes (a test compares them on corpus captures), built
- * as text: one JSON.stringify of the nested record was ~6 µs, the most of `reassemble --json`'s time per
- * connection on captures of many short connections. Strings that could need escaping (addresses, names,
+ * The `reassemble --json` line (and scan's EVE `flow` record): Suricata EVE `flow` naming, src = client.
+ * Built as text, the same bytes as JSON.stringify of the record as an object (the test builds that
+ * object and compares, on every corpus capture): one JSON.stringify of the nested record was ~6 µs,
+ * the most of `reassemble --json`'s time per connection on captures of many short connections. Strings that could need escaping (addresses, names,
  * events, file names) still go through JSON.stringify; numbers and booleans print as JSON does.
  */
 export function flowJsonLine(rec: ConnectionRecord, extra: FlowExtra): string {

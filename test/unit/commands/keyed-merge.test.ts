@@ -24,7 +24,7 @@ describe("KeyedMerge", () => {
           return out;
         });
         const written: string[] = [];
-        const m = new KeyedMerge<string>(n, (s) => written.push(s));
+        const m = new KeyedMerge<[number, string]>(n, ([, s]) => written.push(s));
         const next = new Array<number>(n).fill(0);
         let c = 0;
         for (;;) {

@@ -21,9 +21,19 @@ describe("progressMeter", () => {
     expect(out[1]).toBe("\r100 MB 100 MB/s   ");
     m.done();
     expect(out[2]).toBe("\r\x1b[K");
+    // several workers, each reading the whole capture: the slowest one's bytes
+    const two = progressMeter(true, 2);
+    vi.advanceTimersByTime(500);
+    two.update(80e6, 200e6, 0);
+    expect(out[3]).toBe("\r0 MB 0.0% 0 MB/s   ");
+    vi.advanceTimersByTime(500);
+    two.update(30e6, 200e6, 1);
+    expect(out[4]).toBe("\r30 MB 15.0% 30 MB/s   ");
+    out.length = 3;
     const quiet = progressMeter(false);
     vi.advanceTimersByTime(500);
     quiet.update(1e6, 2e6); quiet.done();
     expect(out).toHaveLength(3);
+    expect(quiet.on).toBe(false);
   });
 });

@@ -111,8 +111,9 @@ test("zero runs: streaming (random and 1-byte writes) == block == naive", () => 
 });
 
 // Sets of at most 4 literals (FEW_MAX) use the SIMD rare-byte scan (match/few.ts) instead of the
-// shift-or; sets of 5-8 here take the stride-2 shift-or (also the smallest of the stride-2 sets above). The same property for them, with 1-byte writes too, data
-// long enough for the 16-position steps, and 1-byte and caseless literals.
+// shift-or; sets of 5-8 here take the stride-2 shift-or (also the smallest of the stride-2 sets above).
+// The same property for them, with 1-byte writes too, data long enough for the 16-position steps, and
+// 1-byte and caseless literals.
 const fewArb = fc.array(
   fc.record({
     bytes: fc.oneof(

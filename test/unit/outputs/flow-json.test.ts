@@ -1,13 +1,53 @@
-// outputs/flow-json.ts: the text-built flow line is byte-for-byte JSON.stringify of the flow record, on
-// every corpus capture (gaps, events, RSTs, depth and memcap flags, IPv6, files) and on edge values.
+// outputs/flow-json.ts: the text-built flow line is byte-for-byte JSON.stringify of the flow record (as an
+// object, built here), on every corpus capture (gaps, events, RSTs, depth and memcap flags, IPv6, files).
 import { describe, expect, test } from "vitest";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createNodeEngine, feedFile } from "../../../src/node.js";
-import { flowJson, flowJsonLine, flowOutputCallbacks, type FlowExtra } from "../../../src/outputs/flow-json.js";
+import { flowJsonLine, flowOutputCallbacks, isoTimestamp, type FlowExtra } from "../../../src/outputs/flow-json.js";
 import type { ConnectionRecord } from "../../../src/core/engine.js";
 import { CORPUS, HAVE_CORPUS, corpusFiles } from "../../support/corpus.js";
+
+/** The reference: the flow record as an object, every field named (README "`--json` records"). */
+function flowJson(rec: ConnectionRecord, extra: FlowExtra): Record<string, unknown> {
+  const dir = (d: "toserver" | "toclient") => {
+    const o: Record<string, unknown> = {
+      bytes: rec[d].bytes,
+      sha256: extra[d].sha256,
+      gaps: extra[d].gaps,
+      gap_bytes: rec[d].gapBytes,
+      wire_bytes: rec[d].wireBytes,
+      fin: rec[d].fin,
+      rst: rec[d].rst,
+      depth_reached: rec[d].depthReached,
+      memcap_reached: rec[d].memcapReached,
+      policy: rec[d].policy,
+    };
+    if (extra.files[d]) o.file = extra.files[d];
+    return o;
+  };
+  return {
+    timestamp: isoTimestamp(rec.firstTs),
+    event_type: "flow",
+    flow_id: rec.id,
+    proto: "TCP",
+    src_ip: rec.srcIp,
+    src_port: rec.srcPort,
+    dest_ip: rec.destIp,
+    dest_port: rec.destPort,
+    state: rec.state,
+    reason: rec.endReason,
+    midstream: rec.midstream,
+    pkts_toserver: rec.toserver.packets,
+    pkts_toclient: rec.toclient.packets,
+    start: isoTimestamp(rec.firstTs),
+    end: isoTimestamp(rec.lastTs),
+    toserver: dir("toserver"),
+    toclient: dir("toclient"),
+    events: rec.events,
+  };
+}
 
 async function records(file: string, config: Record<string, unknown>, outDir?: string): Promise<Array<[ConnectionRecord, FlowExtra]>> {
   const got: Array<[ConnectionRecord, FlowExtra]> = [];

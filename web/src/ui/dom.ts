@@ -21,10 +21,8 @@ export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
   return el as T;
 }
 
-/** "1.2.3.4:80" / "[::1]:80", as the CLI prints endpoints. */
-export function endpoint(ip: string, port: number): string {
-  return ip.includes(":") ? `[${ip}]:${port}` : `${ip}:${port}`;
-}
+/** "1.2.3.4:80" / "[::1]:80", as the CLI prints endpoints (the CLI's own function). */
+export { endpoint } from "../../../src/outputs/flow-table.js";
 
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
