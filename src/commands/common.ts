@@ -1,7 +1,7 @@
 // commands/common.ts: what the CLI commands share: the engine options (the same names in every
 // command and in the browser viewer's settings), argument errors, and buffered stdout.
 
-import { readFileSync } from "node:fs";
+import { readFileSync, writeSync } from "node:fs";
 import type { EngineConfig } from "../config/schema.js";
 
 export const ENGINE_USAGE = `  --policy NAME          default overlap policy: first last linux old-linux bsd windows vista
@@ -83,16 +83,46 @@ export function configFromArgs(o: EngineArgs): EngineConfig {
   return config;
 }
 
+/**
+ * Output text gathered as UTF-8 bytes in one buffer and written when it fills. Each piece is encoded
+ * as soon as it is made, while its parts are still in cache: holding 512 alert lines and joining them
+ * (a line is a rope of ~10 parts) took 0.26 s of `scan --eve` with 231 k alerts, the copy into a
+ * buffer as they come ~0.05 s. `reuse`: the sink is done with the bytes when it returns (writeSync);
+ * otherwise (an async stream) each flush hands over its buffer and takes a new one.
+ */
+export class ByteOut {
+  #buf: Buffer;
+  #pos = 0;
+  constructor(private readonly sink: (bytes: Buffer) => void, private readonly reuse: boolean, private readonly size = 65536) {
+    this.#buf = Buffer.allocUnsafe(size);
+  }
+  /** Appends `text` as is (the caller adds its newlines). */
+  text(text: string): void {
+    const most = 3 * text.length;           // UTF-8 bytes per UTF-16 unit, at most
+    if (this.#pos + most > this.size) {
+      this.flush();
+      if (most > this.size) { this.sink(Buffer.from(text, "utf8")); return; }
+    }
+    this.#pos += this.#buf.write(text, this.#pos, "utf8");
+  }
+  flush(): void {
+    if (this.#pos === 0) return;
+    const bytes = this.#buf.subarray(0, this.#pos);
+    this.#pos = 0;
+    if (!this.reuse) this.#buf = Buffer.allocUnsafe(this.size);
+    this.sink(bytes);
+  }
+}
+
+/** writeSync until every byte is written (a pipe or FIFO can take part of a write). */
+export function writeAll(fd: number, bytes: Uint8Array): void {
+  for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at);
+}
+
 /** Buffered stdout: one write per 64 KiB instead of one per line; a closed pipe (| head) ends quietly. */
-const OUT: string[] = [];
-let outLen = 0;
-export function emit(line: string): void {
-  OUT.push(line); outLen += line.length;
-  if (outLen >= 65536) flushOut();
-}
-export function flushOut(): void {
-  if (OUT.length) { process.stdout.write(OUT.join("")); OUT.length = 0; outLen = 0; }
-}
+const OUT = new ByteOut((b) => process.stdout.write(b), false);
+export function emit(text: string): void { OUT.text(text); }
+export function flushOut(): void { OUT.flush(); }
 
 /** The progress line on a terminal's stderr, redrawn in place at most five times a second (MB read, % of
  *  the file, MB/s), and erased at the end. `on` false: does nothing (callers skip progress callbacks).

@@ -24,6 +24,7 @@ import { HeldAlerts } from "./held-alerts.js";
 import { alertEveLine, alertJson, anomalyJson, dropJson, isoTimestamp, type PolicyInfo } from "../outputs/eve.js";
 import { flowOutputCallbacks, flowJsonLine } from "../outputs/flow-json.js";
 import { endpoint } from "../outputs/flow-table.js";
+import { ConnMemo } from "../outputs/conn-memo.js";
 
 /** What one job does (plain data: it is sent to worker threads as is). */
 export interface ScanSpec {
@@ -195,20 +196,18 @@ function variantsJson(d: PolicyAllResult["directions"][number]): Record<string, 
 }
 
 /** fast.log-style line of one alert (`policies`: it fired under these policies only). The parts that
- *  repeat (a rule's `[gid:sid:rev] msg`, a connection's two `from -> to flow=N` forms) are kept from the
- *  last alert: alerts come in runs of one connection. */
+ *  repeat (a rule's `[gid:sid:rev] msg`, a connection's two `from -> to flow=N` forms) are made once:
+ *  the rule's from the last alert (alerts of one rule come in runs), the connection's by ConnMemo. */
 function alertLine(a: Alert, policies?: string[]): string {
-  const r = a.rule, c = a.conn;
-  if (c !== lineConn) {
-    const client = endpoint(c.srcIp, c.srcPort), server = endpoint(c.destIp, c.destPort);
-    lineConn = c;
-    lineEnds = [`${client} -> ${server} flow=${c.id}`, `${server} -> ${client} flow=${c.id}`];
-  }
+  const r = a.rule;
   if (r !== lineRule) { lineRule = r; lineRuleText = `[${r.gid}:${r.sid}:${r.rev}] ${r.msg}`; }
-  return `${isoTimestamp(a.ts)}  [${a.dropped ? "Drop" : "**"}] ${lineRuleText} [**] {TCP} ${lineEnds[a.dir === "toserver" ? 0 : 1]} ` +
+  return `${isoTimestamp(a.ts)}  [${a.dropped ? "Drop" : "**"}] ${lineRuleText} [**] {TCP} ${lineEnds.get(a.conn)[a.dir === "toserver" ? 0 : 1]} ` +
     `offset=${a.streamOffset}${policies ? ` policy-dependent: ${policies.join(",")}` : ""}`;
 }
-let lineConn: Alert["conn"] | null = null, lineEnds: [string, string] = ["", ""];
+const lineEnds = new ConnMemo((c): [string, string] => {
+  const client = endpoint(c.srcIp, c.srcPort), server = endpoint(c.destIp, c.destPort);
+  return [`${client} -> ${server} flow=${c.id}`, `${server} -> ${client} flow=${c.id}`];
+});
 let lineRule: Alert["rule"] | null = null, lineRuleText = "";
 
 function variantLines(d: PolicyAllResult["directions"][number]): string[] {

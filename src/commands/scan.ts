@@ -3,11 +3,11 @@
 // summary. Output contract in README.md ("scan").
 
 import { parseArgs } from "node:util";
-import { readFileSync, openSync, writeSync, closeSync } from "node:fs";
+import { readFileSync, openSync, closeSync } from "node:fs";
 import type { EngineConfig, InspectionConfig } from "../config/schema.js";
 import { parseRules, type Rule } from "../rules/parse.js";
 import { isoTimestamp } from "../outputs/eve.js";
-import { ENGINE_OPTIONS, ENGINE_USAGE, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg, progressMeter, KeyedMerge } from "./common.js";
+import { ENGINE_OPTIONS, ENGINE_USAGE, ByteOut, writeAll, configFromArgs, die, emit, flushOut, mergeShardStats, numberArg, progressMeter, KeyedMerge } from "./common.js";
 import { runScanJob, Out, type ScanSpec, type ScanTotals } from "./scan-job.js";
 import type { ScanWorkerMessage } from "../scan-worker.js";
 
@@ -116,20 +116,20 @@ export async function scanMain(argv: string[]): Promise<number> {
   // outputs
   let eveFd: number | undefined;
   if (o.eve) { try { eveFd = openSync(o.eve, "w"); } catch (e) { die(`--eve ${o.eve}: ${(e as Error).message}`); } }
-  const eveBuf: string[] = [];
-  const wantEve = !!o.json || eveFd !== undefined;
+  const eveOut = eveFd !== undefined ? new ByteOut((b) => writeAll(eveFd!, b), true, 1 << 20) : undefined;
+  const wantEve = !!o.json || eveOut !== undefined;
   const eveLine = (line: string) => {
     if (o.json) emit(line);
-    if (eveFd !== undefined) { eveBuf.push(line); if (eveBuf.length >= 512) { writeSync(eveFd, eveBuf.join("")); eveBuf.length = 0; } }
+    eveOut?.text(line);
   };
   let verdictFd: number | undefined;
   if (o.verdicts) { try { verdictFd = openSync(o.verdicts, "w"); } catch (e) { die(`--verdicts ${o.verdicts}: ${(e as Error).message}`); } }
-  const verdictBuf: string[] = [];
+  const verdictOut = verdictFd !== undefined ? new ByteOut((b) => writeAll(verdictFd!, b), true) : undefined;
   const eofFlows: Array<[number, string]> = [];
   const write = (kind: Out, text: string, flowId: number) => {
     if (kind === Out.Eve) eveLine(`${text}\n`);
     else if (kind === Out.EofFlow) eofFlows.push([flowId, text]);
-    else if (kind === Out.Verdict) { verdictBuf.push(`${text}\n`); if (verdictBuf.length >= 512) { writeSync(verdictFd!, verdictBuf.join("")); verdictBuf.length = 0; } }
+    else if (kind === Out.Verdict) verdictOut!.text(`${text}\n`);
     else emit(`${text}\n`);             // readable lines (stdout has no EVE then): streamed, not held
   };
   const notices = new Set<string>();
@@ -174,8 +174,8 @@ export async function scanMain(argv: string[]): Promise<number> {
     })}\n`);
   }
   flushOut();
-  if (eveFd !== undefined) { writeSync(eveFd, eveBuf.join("")); closeSync(eveFd); }
-  if (verdictFd !== undefined) { writeSync(verdictFd, verdictBuf.join("")); closeSync(verdictFd); }
+  if (eveFd !== undefined) { eveOut!.flush(); closeSync(eveFd); }
+  if (verdictFd !== undefined) { verdictOut!.flush(); closeSync(verdictFd); }
   const summary = `summary: packets=${s.packets} connections=${s.flows_created} c2s=${s.delivered_toserver} s2c=${s.delivered_toclient} ` +
     `gaps=${s.gaps} rules=${rules.length} alerts=${t.alerts} anomalies=${t.anomalies}` +
     `${o.inline ? ` drops=${t.drops}` : ""}${policyAll ? ` conflicting=${t.conflicting}` : ""}` +

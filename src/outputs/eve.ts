@@ -6,6 +6,7 @@
 import type { Connection, Direction } from "../core/engine.js";
 import type { Alert } from "../detect/detector.js";
 import type { Drop } from "../detect/scanner.js";
+import { ConnMemo } from "./conn-memo.js";
 
 /** Suricata's timestamp format: 2016-01-01T12:00:00.123456+0000 (UTC). */
 let lastDay = NaN, dayText = "", dayPlain = false, lastUs = NaN, lastIso = "";
@@ -59,13 +60,11 @@ export function alertJson(a: Alert, policy?: PolicyInfo): Record<string, unknown
 
 /**
  * The EVE line of an alert without --policy all's fields: the same bytes as
- * JSON.stringify(alertJson(a)) (a test checks it), built from pieces that repeat: the endpoints of the
- * last connection and each rule's `alert` object are serialized once. One JSON.stringify of the whole
+ * JSON.stringify(alertJson(a)) (a test checks it), built from pieces that repeat: a connection's
+ * endpoints (ConnMemo) and each rule's `alert` object are serialized once. One JSON.stringify of the whole
  * record per alert was 3 µs, most of `scan --json`'s cost beyond `scan -q` with many alerts.
  */
 export function alertEveLine(a: Alert): string {
-  const c = a.conn;
-  if (c !== lastConn) { lastConn = c; lastEndpoints = JSON.stringify(endpoints(c)).slice(1, -1); }
   let frag = ruleFragments.get(a.rule);
   if (!frag) {
     const r = a.rule;
@@ -74,10 +73,10 @@ export function alertEveLine(a: Alert): string {
     ruleFragments.set(a.rule, frag);
   }
   // direction is "toserver" or "toclient"; offsets and frames are integers (String = JSON for them)
-  return `{"timestamp":"${isoTimestamp(a.ts)}","event_type":"alert",${lastEndpoints},"direction":"${a.dir}",` +
+  return `{"timestamp":"${isoTimestamp(a.ts)}","event_type":"alert",${endpointText.get(a.conn)},"direction":"${a.dir}",` +
     `"stream_offset":${a.streamOffset},"frame":${a.frame},"alert":${frag[a.dropped ? 1 : 0]}}`;
 }
-let lastConn: Connection | null = null, lastEndpoints = "";
+const endpointText = new ConnMemo((c) => JSON.stringify(endpoints(c)).slice(1, -1));
 const ruleFragments = new WeakMap<Alert["rule"], [string, string]>();
 
 export function anomalyJson(conn: Connection, dir: Direction, name: string, ts: number, frame: number): Record<string, unknown> {
